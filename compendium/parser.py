@@ -1,0 +1,345 @@
+"""Lines of one source -> a :class:`Document` of front matter sections and practice cards.
+
+The compendium has a fixed shape: front matter headed "Prefacio"/"Preface"/"Introducción"/…,
+part headings ("PARTE IA: …"), then cards. A card is a title block, an author line
+"(por …)" / "(by …)" / "(par …)", then labelled sections in template order. Both readers (text
+and PDF) hand the same :class:`Line` stream to :func:`parse_lines`, so the two paths cannot
+drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from compendium.cleaning import clean_lines, typical_width
+from compendium.countries import CountryFinder
+from compendium.language import LanguageDetector
+from compendium.records import Card, Document, Line, Section, SourceText
+from compendium.taxonomy import CARD_KEYS, FRONT_MATTER_KEYS, UNLABELLED_KEY, Taxonomy, load_taxonomy
+from compendium.textnorm import one_line, slugify
+
+_PART_HEADING = re.compile(
+    r"^\s*(PARTE|PART|PARTIE)\s+([IVXLC]+[A-Z]?|\d+[A-Z]?)\b\s*[:.\-–—]?", re.IGNORECASE
+)
+_AUTHOR_LINE = re.compile(r"^\s*\(\s*(?:por|by|par|pelo|pela)\s+([^()]{2,160})\)\s*$", re.IGNORECASE)
+_MAX_TITLE_LINES = 6
+# Labels wrap over at most this many lines in the two-column layout.
+_LABEL_LOOKAHEAD = 6
+_SHORT_TITLE_MAX = 72
+_CLAUSE_BREAK = re.compile(r",\s|:\s|\s[–—-]\s|\s\(|\s(?=a través|through|à travers|por meio)")
+
+
+@dataclass(frozen=True)
+class Tools:
+    """What parsing needs besides the lines: the taxonomy and the two detectors."""
+
+    taxonomy: Taxonomy
+    languages: LanguageDetector
+    countries: CountryFinder
+
+    @classmethod
+    def create(cls) -> Tools:
+        """Default tools (the detectors load their models lazily, on first use)."""
+        return cls(taxonomy=load_taxonomy(), languages=LanguageDetector(), countries=CountryFinder())
+
+
+@dataclass
+class _OpenSection:
+    key: str
+    label: str
+    first_line: int
+    lines: list[Line] = field(default_factory=list)
+    last_line: int = 0
+
+
+def parse_lines(source: SourceText, *, doc_id: str, path: str, kind: str, tools: Tools) -> Document:
+    """Build the document structure from the reader's lines."""
+    lines = source.lines
+    warnings: list[str] = []
+    parts = [(i, one_line(line.text)) for i, line in enumerate(lines) if _is_part_heading(line)]
+    authors = [i for i, line in enumerate(lines) if _AUTHOR_LINE.match(line.text)]
+    card_starts = [_title_start(lines, a, {p for p, _ in parts}) for a in authors]
+    body_start = min([p for p, _ in parts] + card_starts + [len(lines)])
+
+    front = _parse_front_matter(source, 0, body_start, tools, warnings)
+
+    cards: list[Card] = []
+    ordinals: dict[str, int] = {}
+    for number, (author_index, start) in enumerate(zip(authors, card_starts, strict=True)):
+        end = card_starts[number + 1] if number + 1 < len(authors) else len(lines)
+        end = min([end] + [p for p, _ in parts if p > author_index])
+        part = next((text for p, text in reversed(parts) if p < start), None)
+        part_slug = slugify(re.split(r"[:.\-–—]", part, maxsplit=1)[0]) if part else "card"
+        ordinals[part_slug] = ordinals.get(part_slug, 0) + 1
+        cards.append(
+            _parse_card(
+                source, start, author_index, end, part, part_slug, ordinals[part_slug], tools, warnings
+            )
+        )
+        next_start = card_starts[number + 1] if number + 1 < len(authors) else len(lines)
+        _warn_gap(lines, end, next_start, {p for p, _ in parts}, warnings)
+    if not cards and not front:
+        warnings.append("no practice card or front matter found")
+    return Document(
+        doc_id=doc_id,
+        source=path,
+        kind=kind,
+        front_matter=tuple(front),
+        cards=tuple(cards),
+        warnings=tuple(warnings),
+        pages=source.pages,
+    )
+
+
+def _is_part_heading(line: Line) -> bool:
+    text = line.text.strip()
+    if line.role == "cell" or len(text) > 160 or not _PART_HEADING.match(text):
+        return False
+    letters = [ch for ch in text if ch.isalpha()]
+    # "PARTE IA: CONTRIBUCIONES…" is a heading; "Parte de los fondos…" is prose.
+    return ":" in text or sum(ch.isupper() for ch in letters) > 0.8 * len(letters)
+
+
+def _title_start(lines: Sequence[Line], author_index: int, part_lines: set[int]) -> int:
+    """First line of the title block above an author line."""
+    index = author_index - 1
+    while index >= 0 and not lines[index].text.strip() and author_index - index <= 3:
+        index -= 1
+    start = index + 1
+    while (
+        index >= 0
+        and lines[index].text.strip()
+        and index not in part_lines
+        and lines[index].role != "cell"
+        and start - index <= _MAX_TITLE_LINES
+    ):
+        start = index
+        index -= 1
+    return start
+
+
+def _parse_front_matter(
+    source: SourceText, start: int, end: int, tools: Tools, warnings: list[str]
+) -> list[Section]:
+    lines = source.lines
+    heads = []
+    for index in range(start, end):
+        text = lines[index].text.strip()
+        key = tools.taxonomy.key_for(text) if 0 < len(text) < 40 else None
+        if key in FRONT_MATTER_KEYS:
+            heads.append((index, key, one_line(text)))
+    if heads and any(line.text.strip() for line in lines[start : heads[0][0]]):
+        warnings.append(
+            f"text before the first front matter heading (lines {start + 1}-{heads[0][0]}) was not indexed"
+        )
+    if not heads and any(line.text.strip() for line in lines[start:end]):
+        warnings.append(
+            f"lines {start + 1}-{end} precede the first card without a front matter heading; not indexed"
+        )
+    sections = []
+    for number, (index, key, label) in enumerate(heads):
+        stop = heads[number + 1][0] if number + 1 < len(heads) else end
+        block = _OpenSection(
+            key=key, label=label, first_line=index, lines=list(lines[index + 1 : stop]), last_line=stop - 1
+        )
+        section = _finish_section(source, block, None, tools, warnings, context=f"front matter {label}")
+        if section is not None:
+            sections.append(section)
+    return sections
+
+
+def _parse_card(
+    source: SourceText,
+    start: int,
+    author_index: int,
+    end: int,
+    part: str | None,
+    part_slug: str,
+    ordinal: int,
+    tools: Tools,
+    warnings: list[str],
+) -> Card:
+    lines = source.lines
+    title = one_line(" ".join(line.text for line in lines[start:author_index]))
+    author = one_line(_AUTHOR_LINE.match(lines[author_index].text).group(1))  # type: ignore[union-attr]
+    short_title = _short_title(title) if title else f"Practice {ordinal}"
+    card_id = f"{part_slug}-{ordinal:02d}-{slugify(short_title, 72)}"
+    blocks = _split_sections(lines, author_index + 1, end, tools.taxonomy, warnings, card_id)
+    width = typical_width([line for block in blocks for line in block.lines])
+    all_text = " ".join(line.text for line in lines[start:end])
+    card_language = tools.languages.detect(all_text) or "es"
+    sections = []
+    for block in blocks:
+        section = _finish_section(
+            source, block, width, tools, warnings, context=card_id, fallback_language=card_language
+        )
+        if section is not None:
+            sections.append(section)
+    found = [section.key for section in sections]
+    missing = [key for key in CARD_KEYS if key not in found]
+    if missing:
+        warnings.append(f"{card_id}: missing sections: {', '.join(missing)}")
+    countries = tools.countries.find(title + "\n" + "\n".join(section.text for section in sections))
+    page = next((line.page for line in lines[start:end] if line.page is not None), None)
+    if page is None and sections:
+        page = sections[0].page
+    span = (lines[start].start, _line_end(lines[end - 1]) if end > start else lines[start].start)
+    return Card(
+        card_id=card_id,
+        title=title,
+        short_title=short_title,
+        author=author,
+        part=part,
+        ordinal=ordinal,
+        language=card_language,
+        countries=countries,
+        sections=tuple(sections),
+        page=page,
+        span=span,
+        title_countries=tools.countries.find_in_order(title),
+    )
+
+
+def _split_sections(
+    lines: Sequence[Line], start: int, end: int, taxonomy: Taxonomy, warnings: list[str], card_id: str
+) -> list[_OpenSection]:
+    """Cut a card body at its section labels (only labels later in the template than the
+    current section count, so prose that starts with a label word stays prose)."""
+    blocks: list[_OpenSection] = []
+    current = _OpenSection(key=UNLABELLED_KEY, label="", first_line=start, last_line=start)
+    index = start
+    while index < end:
+        line = lines[index]
+        position = CARD_KEYS.index(current.key) if current.key in CARD_KEYS else -1
+        allowed = frozenset(CARD_KEYS[position + 1 :])
+        opened = None
+        if line.role == "label":
+            label_end = index
+            while label_end + 1 < end and lines[label_end + 1].role == "label":
+                label_end += 1
+            label = one_line(" ".join(lines[i].text for i in range(index, label_end + 1)))
+            key = taxonomy.key_for(label)
+            if key in allowed:
+                opened = (_OpenSection(key=key, label=label, first_line=index), label_end + 1, None)
+            elif label:
+                warnings.append(f"{card_id}: unrecognised label cell {label!r} kept as text")
+        elif line.role == "text" and line.text.strip():
+            opened = _match_label_at(lines, index, end, taxonomy, allowed)
+        if opened is None:
+            current.lines.append(line)
+            current.last_line = index
+            index += 1
+            continue
+        if current.lines and any(item.text.strip() for item in current.lines):
+            blocks.append(current)
+        current, index, remainder = opened
+        current.last_line = index - 1
+        if remainder is not None:
+            current.lines.append(remainder)
+    if current.lines and any(item.text.strip() for item in current.lines) or current.key != UNLABELLED_KEY:
+        blocks.append(current)
+    if blocks and blocks[0].key == UNLABELLED_KEY:
+        warnings.append(f"{card_id}: text before the first section label kept as an unlabelled section")
+    return blocks
+
+
+def _match_label_at(
+    lines: Sequence[Line], index: int, end: int, taxonomy: Taxonomy, allowed: frozenset[str]
+) -> tuple[_OpenSection, int, Line | None] | None:
+    window = [lines[i] for i in range(index, min(end, index + _LABEL_LOOKAHEAD)) if lines[i].role == "text"]
+    joined = "\n".join(line.text for line in window)
+    match = taxonomy.match_prefix(joined, allowed)
+    if match is None:
+        return None
+    # Which line does the label end on, and what of that line is content?
+    consumed = 0
+    for offset, line in enumerate(window):
+        line_end = consumed + len(line.text)
+        if match.end <= line_end:
+            column = match.end - consumed
+            # The spaces between a label and its text are layout, not a lost bullet.
+            while column < len(line.text) and line.text[column].isspace():
+                column += 1
+            rest = line.text[column:]
+            remainder = Line(text=rest, start=line.start + column, page=line.page) if rest.strip() else None
+            block = _OpenSection(key=match.key, label=match.printed, first_line=index)
+            return block, index + offset + 1, remainder
+        consumed = line_end + 1
+    return None
+
+
+def _finish_section(
+    source: SourceText,
+    block: _OpenSection,
+    width: int | None,
+    tools: Tools,
+    warnings: list[str],
+    *,
+    context: str,
+    fallback_language: str | None = None,
+) -> Section | None:
+    cleaned = clean_lines(block.lines, tools.taxonomy, width)
+    for removed in cleaned.removed:
+        warnings.append(f"{context}: dropped template instruction {removed!r}")
+    if not cleaned.text:
+        if block.key != UNLABELLED_KEY:
+            warnings.append(f"{context}: section {block.label!r} is empty")
+        return None
+    language = tools.languages.detect(cleaned.text, fallback=fallback_language) or fallback_language or "es"
+    page = _section_page(source, block)
+    label = block.label or tools.taxonomy.default_label(block.key, language)
+    lines = source.lines
+    last = max(block.last_line, block.first_line)
+    span = (lines[block.first_line].start, _line_end(lines[min(last, len(lines) - 1)]))
+    return Section(
+        key=block.key,
+        label=label,
+        text=cleaned.text,
+        language=language,
+        page=page,
+        span=span,
+        page_starts=cleaned.page_starts,
+    )
+
+
+def _section_page(source: SourceText, block: _OpenSection) -> int | None:
+    """Page where the section starts; if that is unknown (text before the first page footer),
+    the page of the footer that closes it."""
+    first = source.lines[block.first_line].page
+    if first is not None:
+        return first
+    for marker_index, printed in source.markers:
+        if marker_index > block.first_line:
+            between = source.lines[block.last_line + 1 : marker_index]
+            if marker_index <= block.last_line + 1 or not any(line.text.strip() for line in between):
+                return printed
+            break
+    return None
+
+
+def _warn_gap(
+    lines: Sequence[Line], end: int, next_start: int, part_lines: set[int], warnings: list[str]
+) -> None:
+    """Say so when text between two cards (other than a part heading) is left out."""
+    skipped = [i for i in range(end, next_start) if lines[i].text.strip() and i not in part_lines]
+    if skipped:
+        warnings.append(f"lines {skipped[0] + 1}-{skipped[-1] + 1} between cards were not indexed")
+
+
+def _line_end(line: Line) -> int:
+    return line.start + len(line.text)
+
+
+def _short_title(title: str) -> str:
+    """A title short enough for a citation: cut at the last clause break that fits."""
+    if len(title) <= _SHORT_TITLE_MAX:
+        return title
+    cuts = [
+        match.start() for match in _CLAUSE_BREAK.finditer(title) if 20 <= match.start() <= _SHORT_TITLE_MAX
+    ]
+    if cuts:
+        return title[: cuts[-1]].rstrip(" ,;:")
+    cut = title[:_SHORT_TITLE_MAX].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"

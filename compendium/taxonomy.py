@@ -1,0 +1,181 @@
+"""The section taxonomy: canonical keys, their printed labels in four languages, and the
+template instructions that leaked into some cards.
+
+The table itself lives in ``data/sections.tsv`` so translators can extend it without touching
+code. Matching is tolerant of case, accents, ``(s)`` plural markers, runs of spaces and labels
+wrapped over several lines, because the compendium reaches us as text extracted from a PDF.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from compendium.textnorm import fold, fold_with_offsets, one_line
+
+#: Card sections in template order. The order matters: the parser only accepts a label for a
+#: section that comes after the current one, which keeps a content line that happens to start
+#: with "Resultados…" from opening a new section.
+CARD_KEYS: tuple[str, ...] = (
+    "objectives",
+    "cooperation",
+    "methodology",
+    "innovation",
+    "sustainability",
+    "adaptability",
+    "results",
+    "contacts",
+    "materials",
+    "funding",
+)
+FRONT_MATTER_KEYS: tuple[str, ...] = ("preface", "introduction")
+#: Text of a card that precedes its first recognised label. Kept, never dropped.
+UNLABELLED_KEY = "other"
+LANGUAGES: tuple[str, ...] = ("es", "en", "fr", "pt")
+
+# A word of a label may carry a plural marker in the source: "Objetivo (s)", "Objetivos".
+_PLURAL = r"(?:\s*\(\s*(?:s|es)\s*\)|s|es)?"
+# Between words: any whitespace (including line breaks), or a hyphen/apostrophe with optional
+# spaces ("Sur-Sur", "Sur - Sur", "l'approche", "l’ approche").
+_GAP = r"(?:\s*[-'’‐‑–]\s*|\s+)"
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class Label:
+    """One printed form of a section label."""
+
+    key: str
+    lang: str
+    text: str
+
+
+@dataclass(frozen=True)
+class LabelMatch:
+    """A label found at the start of some text: which key, where it ends, how it was printed."""
+
+    key: str
+    lang: str
+    printed: str
+    end: int
+
+
+def _words_pattern(phrase: str) -> str:
+    """Regex (over folded text) for ``phrase`` with tolerant gaps and plural markers."""
+    words = _WORD.findall(fold(phrase.replace("(s)", "").replace("(es)", "")))
+    return _GAP.join(re.escape(word) + _PLURAL for word in words)
+
+
+class Taxonomy:
+    """Label and instruction lookup built from the taxonomy table."""
+
+    def __init__(self, labels: list[Label], instructions: list[Label]) -> None:
+        self._table_order = list(labels)
+        # Longest labels first, so "Cooperación entre instituciones y países para lograr los
+        # objetivos" wins over its shorter variant.
+        self.labels = sorted(labels, key=lambda lab: -len(lab.text))
+        self.instructions = instructions
+        self._label_patterns = [
+            (lab, re.compile(r"\s*" + _words_pattern(lab.text) + r"(?![a-z0-9])")) for lab in self.labels
+        ]
+        self._instruction_patterns = [
+            re.compile(_words_pattern(ins.text) + r"\s*\.?") for ins in instructions
+        ]
+
+    def labels_for(self, key: str, lang: str | None = None) -> list[str]:
+        """Printed labels of ``key`` (optionally in one language), longest first."""
+        return [lab.text for lab in self.labels if lab.key == key and lang in (None, lab.lang)]
+
+    def default_label(self, key: str, lang: str) -> str:
+        """The first-listed label of ``key`` in ``lang`` (falls back to English, then the key)."""
+        for candidate_lang in (lang, "en"):
+            for lab in self._table_order:
+                if lab.key == key and lab.lang == candidate_lang:
+                    return lab.text
+        return key
+
+    def match_prefix(self, text: str, keys: frozenset[str] | set[str] | None = None) -> LabelMatch | None:
+        """Find a label at the very start of ``text`` (which may span several lines).
+
+        The label must be followed by the end of a line or by something that starts content
+        (a capital, digit, bullet, quote, colon): "Resultados esperados del…" is prose, not the
+        "Resultados" label followed by text.
+        """
+        folded, offsets = fold_with_offsets(text)
+        for lab, pattern in self._label_patterns:
+            if keys is not None and lab.key not in keys:
+                continue
+            match = pattern.match(folded)
+            if not match:
+                continue
+            end = offsets[match.end() - 1] + 1
+            if not _starts_content(text, end):
+                continue
+            start = offsets[match.start() + len(match.group(0)) - len(match.group(0).lstrip())]
+            printed = one_line(text[start:end])
+            return LabelMatch(key=lab.key, lang=lab.lang, printed=printed, end=end)
+        return None
+
+    def key_for(self, label: str) -> str | None:
+        """The key whose label is exactly ``label`` (modulo case, accents, spacing, ``(s)``)."""
+        folded = fold(label).strip().rstrip(":").strip()
+        for lab, pattern in self._label_patterns:
+            match = pattern.match(folded)
+            if match and match.end() == len(folded):
+                return lab.key
+        return None
+
+    def find_instructions(self, text: str) -> list[tuple[int, int, str]]:
+        """Leftover template instructions in ``text`` as ``(start, end, printed)``, in order."""
+        folded, offsets = fold_with_offsets(text)
+        found: list[tuple[int, int, str]] = []
+        for pattern in self._instruction_patterns:
+            for match in pattern.finditer(folded):
+                start = offsets[match.start()]
+                end = offsets[match.end() - 1] + 1
+                found.append((start, end, one_line(text[start:end])))
+        found.sort()
+        # Overlapping hits (two variants of one instruction) keep the first.
+        kept: list[tuple[int, int, str]] = []
+        for item in found:
+            if not kept or item[0] >= kept[-1][1]:
+                kept.append(item)
+        return kept
+
+
+def _starts_content(text: str, end: int) -> bool:
+    rest = text[end:]
+    line_rest = rest.split("\n", 1)[0].strip()
+    if not line_rest:
+        return True
+    first = line_rest[0]
+    return first.isupper() or first.isdigit() or first in "•·▪-–—*\"“«'(:¿¡"
+
+
+def _read_table() -> list[dict[str, str]]:
+    with resources.files("compendium.data").joinpath("sections.tsv").open(encoding="utf-8") as handle:
+        lines = [line for line in handle if line.strip() and not line.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t"))
+
+
+@lru_cache(maxsize=1)
+def load_taxonomy() -> Taxonomy:
+    """Read the taxonomy table shipped with the package (read once per process; it is static)."""
+    rows = _read_table()
+    known = set(CARD_KEYS) | set(FRONT_MATTER_KEYS)
+    labels: list[Label] = []
+    instructions: list[Label] = []
+    for row in rows:
+        if row["key"] not in known or row["lang"] not in LANGUAGES:
+            raise ValueError(f"sections.tsv: unknown key or language in row {row}")
+        entry = Label(key=row["key"], lang=row["lang"], text=row["text"])
+        if row["kind"] == "label":
+            labels.append(entry)
+        elif row["kind"] == "instruction":
+            instructions.append(entry)
+        else:
+            raise ValueError(f"sections.tsv: unknown kind {row['kind']!r}")
+    return Taxonomy(labels, instructions)
