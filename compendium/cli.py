@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import TextIO
 
-from compendium.settings import DEFAULT_CORPUS
+from compendium.settings import DEFAULT_CORPUS, DEFAULT_INDEX, DEFAULT_QUESTIONS
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -44,7 +44,131 @@ def _parser() -> argparse.ArgumentParser:
         "--max-pages", type=int, default=600, help="refuse PDFs with more pages (default 600)"
     )
     ingest.set_defaults(handler=_ingest)
+
+    index = commands.add_parser("index", help="build (or rebuild) the search index")
+    _index_options(index)
+    index.add_argument("--force", action="store_true", help="rebuild even if the index is up to date")
+    index.set_defaults(handler=_index)
+
+    search = commands.add_parser("search", help="search the compendium (builds the index if needed)")
+    search.add_argument("query", help="the question or keywords, in any of es/en/fr/pt")
+    _index_options(search)
+    search.add_argument("--k", type=int, default=5, help="number of results (default 5)")
+    search.add_argument("--lang", default="", help="only passages in these languages, e.g. es,en")
+    search.add_argument("--section", default="", help="only these sections, e.g. results,funding")
+    search.add_argument("--country", default="", help="only practices naming these countries, e.g. EC")
+    search.add_argument("--practice", default="", help="only these practice (card) ids")
+    search.add_argument("--json", action="store_true", help="print one JSON object")
+    search.set_defaults(handler=_search)
+
+    evaluate = commands.add_parser(
+        "eval", help="run the labelled questions through each search configuration"
+    )
+    evaluate.add_argument("--model", default=None, help="sentence-transformers model id or local folder")
+    evaluate.add_argument(
+        "--configs",
+        default="",
+        help="comma-separated subset of: "
+        "keyword, keyword+glossary, dense, hybrid-rrf, hybrid-convex (default: all)",
+    )
+    evaluate.add_argument("--questions", default=str(DEFAULT_QUESTIONS), help="question file (JSONL)")
+    evaluate.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="corpus folder or file")
+    evaluate.add_argument(
+        "--output", default=str(DEFAULT_QUESTIONS.parent), help="where report.md and results.json go"
+    )
+    evaluate.add_argument("--index", default=None, help="index folder (default: a temporary one)")
+    evaluate.add_argument(
+        "--tune",
+        action="store_true",
+        help="grid over chunk size, glossary weight and fusion on the dev split; writes tuning.md",
+    )
+    evaluate.set_defaults(handler=_eval)
     return parser
+
+
+def _index_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="corpus folder or file")
+    command.add_argument("--index", default=str(DEFAULT_INDEX), help="index folder")
+    command.add_argument("--model", default=None, help="sentence-transformers model id or local folder")
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _index(args: argparse.Namespace, out: TextIO) -> int:
+    import time
+    from pathlib import Path
+
+    from compendium.analyzer import Analyzer
+    from compendium.embedder import load_embedder, requested_model
+    from compendium.glossary import load_glossary
+    from compendium.index_store import IndexConfig, build_index, fingerprint, load_index, staleness
+
+    started = time.perf_counter()
+    embedder, status = load_embedder(requested_model(args.model))
+    if not status.available:
+        _stderr(status.notice)
+    analyzer = Analyzer()
+    glossary = load_glossary(analyzer)
+    current = fingerprint([args.corpus], embedder, glossary, IndexConfig())
+    if not args.force:
+        try:
+            existing = load_index(Path(args.index))
+            if not staleness(existing.manifest, current):
+                out.write(f"index is up to date: {args.index} ({existing.manifest.chunk_count} chunks)\n")
+                return EXIT_OK
+        except Exception as problem:  # missing, stale or corrupt: say why, then rebuild
+            _stderr(f"{problem}")
+    manifest = build_index(
+        [args.corpus],
+        Path(args.index),
+        embedder=embedder,
+        analyzer=analyzer,
+        glossary=glossary,
+        progress=_stderr,
+        show_progress_bar=True,
+    )
+    mode = "hybrid" if manifest.vector_index else "keyword"
+    out.write(
+        f"built {args.index}: {manifest.chunk_count} chunks, {mode} mode, "
+        f"{time.perf_counter() - started:.1f} s\n"
+    )
+    return EXIT_OK
+
+
+def _split(value: str) -> list[str]:
+    return [item for item in value.split(",") if item.strip()]
+
+
+def _search(args: argparse.Namespace, out: TextIO) -> int:
+    from compendium.search import Filters, Searcher
+
+    searcher = Searcher.open([args.corpus], args.index, model=args.model, progress=_stderr)
+    filters = Filters.from_lists(
+        _split(args.lang), _split(args.section), _split(args.practice), _split(args.country)
+    )
+    hits = searcher.search(args.query, k=args.k, filters=filters)
+    if args.json:
+        payload = {
+            "mode": searcher.mode,
+            "query": args.query,
+            "notice": searcher.model_status.notice,
+            "hits": [hit.to_dict() for hit in hits],
+        }
+        json.dump(payload, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return EXIT_OK
+    out.write(f"[{searcher.mode} mode] {len(hits)} result(s) for: {args.query}\n")
+    for hit in hits:
+        excerpt = " ".join(hit.chunk.text.split())
+        excerpt = excerpt if len(excerpt) <= 400 else excerpt[:397] + "…"
+        out.write(
+            f"\n{hit.rank}. {hit.chunk.citation}  [{hit.chunk.lang}, score {hit.score:.4f}]\n   {excerpt}\n"
+        )
+    if not hits:
+        out.write("no passage matches; try other words or fewer filters\n")
+    return EXIT_OK
 
 
 def _ingest(args: argparse.Namespace, out: TextIO) -> int:
@@ -95,3 +219,44 @@ def _print_summary(corpus, out: TextIO) -> None:  # type: ignore[no-untyped-def]
             out.write(f"  warning: {warning}\n")
     for problem in corpus.problems:
         out.write(f"error: {problem.path}: {problem.reason}\n")
+
+
+def _eval(args: argparse.Namespace, out: TextIO) -> int:
+    import tempfile
+    from pathlib import Path
+
+    from compendium.evaluation import (
+        CONFIGS,
+        evaluate,
+        format_table,
+        load_questions,
+        validate_questions,
+        write_report,
+    )
+    from compendium.search import Searcher
+
+    configs = _split(args.configs) or list(CONFIGS)
+    if args.tune:
+        from compendium.evaluation import format_tuning, tune
+
+        with tempfile.TemporaryDirectory(prefix="compendium-tune-") as scratch:
+            rows = tune([args.corpus], load_questions(Path(args.questions)), Path(scratch), model=args.model)
+        table = format_tuning(rows)
+        target = Path(args.output) / "tuning.md"
+        target.write_text("# Tuning grid (dev split only)\n\n" + table + "\n", encoding="utf-8")
+        out.write(table + f"\n\nwrote {target}\n")
+        return EXIT_OK
+    with tempfile.TemporaryDirectory(prefix="compendium-eval-") as scratch:
+        index_dir = Path(args.index) if args.index else Path(scratch) / "index"
+        searcher = Searcher.open([args.corpus], index_dir, model=args.model, progress=_stderr)
+        questions = load_questions(Path(args.questions))
+        problems = validate_questions(questions, searcher)
+        if problems:
+            for problem in problems:
+                _stderr(f"question file: {problem}")
+            return EXIT_FAILED
+        results = evaluate(searcher, questions, configs)
+    report, data = write_report(results, Path(args.output))
+    out.write(format_table(results) + "\n")
+    out.write(f"\nwrote {report} and {data}\n")
+    return EXIT_OK

@@ -83,8 +83,42 @@ class Document:
     front_matter_id: str = FRONT_MATTER_ID
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready structure (used by ``ingest --json``)."""
+        """Plain JSON-ready structure (used by ``ingest --json`` and the index)."""
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, record: dict[str, Any]) -> Document:
+        """Inverse of :meth:`to_dict`."""
+
+        def section(data: dict[str, Any]) -> Section:
+            return Section(
+                **{
+                    **data,
+                    "span": tuple(data["span"]),
+                    "page_starts": tuple(tuple(pair) for pair in data["page_starts"]),
+                }
+            )
+
+        cards = tuple(
+            Card(
+                **{
+                    **card,
+                    "countries": tuple(card["countries"]),
+                    "title_countries": tuple(card["title_countries"]),
+                    "span": tuple(card["span"]),
+                    "sections": tuple(section(s) for s in card["sections"]),
+                }
+            )
+            for card in record["cards"]
+        )
+        return cls(
+            **{
+                **record,
+                "front_matter": tuple(section(s) for s in record["front_matter"]),
+                "cards": cards,
+                "warnings": tuple(record["warnings"]),
+            }
+        )
 
 
 @dataclass(frozen=True)

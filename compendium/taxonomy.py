@@ -72,7 +72,11 @@ def _words_pattern(phrase: str) -> str:
 class Taxonomy:
     """Label and instruction lookup built from the taxonomy table."""
 
-    def __init__(self, labels: list[Label], instructions: list[Label]) -> None:
+    def __init__(
+        self, labels: list[Label], instructions: list[Label], intents: list[Label] | None = None
+    ) -> None:
+        #: Words by which a question asks for a section ("outcomes" -> results), per language.
+        self.intents = intents or []
         self._table_order = list(labels)
         # Longest labels first, so "Cooperación entre instituciones y países para lograr los
         # objetivos" wins over its shorter variant.
@@ -168,6 +172,7 @@ def load_taxonomy() -> Taxonomy:
     known = set(CARD_KEYS) | set(FRONT_MATTER_KEYS)
     labels: list[Label] = []
     instructions: list[Label] = []
+    intents: list[Label] = []
     for row in rows:
         if row["key"] not in known or row["lang"] not in LANGUAGES:
             raise ValueError(f"sections.tsv: unknown key or language in row {row}")
@@ -176,6 +181,10 @@ def load_taxonomy() -> Taxonomy:
             labels.append(entry)
         elif row["kind"] == "instruction":
             instructions.append(entry)
+        elif row["kind"] == "intent":
+            intents.extend(
+                Label(key=row["key"], lang=row["lang"], text=word.strip()) for word in row["text"].split("|")
+            )
         else:
             raise ValueError(f"sections.tsv: unknown kind {row['kind']!r}")
-    return Taxonomy(labels, instructions)
+    return Taxonomy(labels, instructions, intents)

@@ -28,3 +28,69 @@ def seed_document(tools: Tools) -> Document:
 def seed_card(seed_document: Document) -> Card:
     assert len(seed_document.cards) == 1
     return seed_document.cards[0]
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory) -> Path:
+    """Folder of a tiny real sentence-transformers model (built once per test session)."""
+    from tests.tiny_model import build_tiny_model
+
+    return build_tiny_model(tmp_path_factory.mktemp("model"), SEED.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def tiny_embedder(tiny_model_dir):
+    """The tiny model loaded through the product's own loader (local folder, no network)."""
+    from compendium.embedder import load_embedder
+
+    embedder, status = load_embedder(str(tiny_model_dir))
+    assert status.available, status.reason
+    return embedder
+
+
+@pytest.fixture
+def corpus_dir(tmp_path) -> Path:
+    """A private copy of the corpus folder, safe to modify."""
+    import shutil
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(SEED, folder / SEED.name)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def hybrid_searcher(tmp_path_factory, tiny_embedder):
+    """A searcher over a hybrid index built with the tiny model (shared, read-only use)."""
+    import shutil
+
+    from compendium.search import Searcher
+
+    root = tmp_path_factory.mktemp("hybrid")
+    (root / "corpus").mkdir()
+    shutil.copy(SEED, root / "corpus" / SEED.name)
+    return Searcher.open([root / "corpus"], root / "index", embedder=tiny_embedder)
+
+
+@pytest.fixture(scope="session")
+def keyword_searcher(tmp_path_factory):
+    """A searcher in keyword mode: no model can be had (offline, empty cache)."""
+    import os
+    import shutil
+
+    from compendium.search import Searcher
+
+    root = tmp_path_factory.mktemp("keyword")
+    (root / "corpus").mkdir()
+    shutil.copy(SEED, root / "corpus" / SEED.name)
+    saved = {name: os.environ.get(name) for name in ("HF_HUB_OFFLINE", "HF_HOME")}
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["HF_HOME"] = str(root / "hf-home")
+    try:
+        return Searcher.open([root / "corpus"], root / "index", model="intfloat/multilingual-e5-small")
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

@@ -110,7 +110,9 @@ def test_cli_ingest_json_shows_the_structure(tools):
     assert card["author"] == "Carmen Scott Alava"
     assert [section["key"] for section in card["sections"]][:2] == ["objectives", "cooperation"]
     chunk = payload["chunks"][-1]
-    assert {"chunk_id", "doc_id", "section", "section_label", "lang", "page", "citation", "text"} <= set(chunk)
+    assert {"chunk_id", "doc_id", "section", "section_label", "lang", "page", "citation", "text"} <= set(
+        chunk
+    )
     assert payload["problems"] == []
 
 

@@ -133,7 +133,9 @@ def test_lone_page_number_is_dropped_and_used_as_a_page_marker(seed_document, se
 
 
 def test_card_id_is_a_readable_stable_slug(seed_card, tools):
-    assert seed_card.card_id == "parte-ia-01-generacion-de-la-estrategia-de-acompanamiento-familiar-plan-familia"
+    assert (
+        seed_card.card_id == "parte-ia-01-generacion-de-la-estrategia-de-acompanamiento-familiar-plan-familia"
+    )
     assert re.fullmatch(r"[a-z0-9-]+", seed_card.card_id)
     assert load_file(SEED, tools=tools).cards[0].card_id == seed_card.card_id
 
@@ -170,7 +172,11 @@ def test_prose_starting_with_an_earlier_label_word_stays_prose(tmp_path, tools):
 
 @pytest.mark.parametrize("author_line", ["(by Jane Doe)", "(par Jeanne Dupont)", "(por João Silva)"])
 def test_author_lines_in_other_languages_open_a_card(tmp_path, tools, author_line):
-    text = "Improving cooperatives in Senegal\n\n" + author_line + "\nObjective(s) Build jobs for youth.\nResults\n"
+    text = (
+        "Improving cooperatives in Senegal\n\n"
+        + author_line
+        + "\nObjective(s) Build jobs for youth.\nResults\n"
+    )
     text += "More than 200 jobs were created in Senegal.\n"
     path = tmp_path / "card.md"
     path.write_text(text, encoding="utf-8")

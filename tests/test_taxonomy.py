@@ -34,7 +34,9 @@ def test_every_key_has_a_label_in_every_language():
             assert TAXONOMY.labels_for(key, lang), (key, lang)
 
 
-@pytest.mark.parametrize(("key", "lang", "label"), LABELS, ids=[f"{k}-{lang}-{i}" for i, (k, lang, _) in enumerate(LABELS)])
+@pytest.mark.parametrize(
+    ("key", "lang", "label"), LABELS, ids=[f"{k}-{lang}-{i}" for i, (k, lang, _) in enumerate(LABELS)]
+)
 def test_label_variants_map_to_their_key(key, lang, label):
     for variant in variants(label):
         assert TAXONOMY.key_for(variant) == key, variant

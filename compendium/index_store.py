@@ -1,0 +1,426 @@
+"""The index folder: build it safely, open it only when it matches what we would build now.
+
+Layout (all inspectable, no pickle)::
+
+    index/manifest.json      what was built from what: format, model, analyzer, glossary,
+                             parser code, chunk settings, corpus hash, file checksums
+    index/chunks.jsonl       one chunk record a line; line number = FAISS id = BM25 row
+    index/documents.json     the parsed documents (whole cards, for the card viewer)
+    index/bm25.json          analysed terms per chunk and BM25 parameters
+    index/vectors.faiss      dense vectors (absent in keyword-only builds)
+    index/ingest_report.json parser warnings and files that could not be read
+
+A build writes into a temporary folder beside the index and swaps it in only when complete,
+so a failed or killed build leaves the previous index untouched. A lock file keeps two
+builders apart. Opening compares the manifest with the current corpus, model and code, and
+names any difference ("stale index: corpus changed"); a stale index is rebuilt or refused,
+never used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from compendium.analyzer import ANALYZER_VERSION, Analyzer
+from compendium.bm25 import BM25_FILE, OkapiIndex
+from compendium.chunker import ChunkConfig, chunk_documents, index_text
+from compendium.embedder import Embedder
+from compendium.glossary import Glossary
+from compendium.ingest import Corpus, collect_files, load_corpus
+from compendium.records import Chunk, Document
+from compendium.vectors import DEFAULT_HNSW_THRESHOLD, VECTORS_FILE, VectorIndex
+
+FORMAT_VERSION = 1
+MANIFEST_FILE = "manifest.json"
+CHUNKS_FILE = "chunks.jsonl"
+DOCUMENTS_FILE = "documents.json"
+REPORT_FILE = "ingest_report.json"
+LOCK_WAIT_SECONDS = 900
+# Files of a user's index folder that are not build output and survive a rebuild.
+_KEEP_FILES = ("README.md",)
+# The code that decides what a chunk is: when any of it changes, old indexes are stale.
+_PIPELINE_MODULES = (
+    "text_reader",
+    "pdf_reader",
+    "parser",
+    "cleaning",
+    "taxonomy",
+    "countries",
+    "language",
+    "sentences",
+    "chunker",
+    "records",
+    "ingest",
+    "textnorm",
+)
+_PIPELINE_DATA = ("data/sections.tsv",)
+
+Progress = Callable[[str], None]
+
+
+class IndexError_(Exception):
+    """Base for index problems (named with a trailing underscore: ``IndexError`` is a builtin)."""
+
+
+class MissingIndexError(IndexError_):
+    """No index has been built in that folder yet."""
+
+
+class StaleIndexError(IndexError_):
+    """The index was built from another corpus, model, format or code; ``reasons`` says which."""
+
+    def __init__(self, reasons: Sequence[str]) -> None:
+        super().__init__("stale index: " + "; ".join(reasons))
+        self.reasons = tuple(reasons)
+
+
+class CorruptIndexError(IndexError_):
+    """Index files are missing, altered or inconsistent with the manifest."""
+
+
+class BuildLockedError(IndexError_):
+    """Another process kept the build lock for too long."""
+
+
+@dataclass(frozen=True)
+class IndexConfig:
+    """Build settings that change what is in the index."""
+
+    chunking: ChunkConfig = field(default_factory=ChunkConfig)
+    hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD
+
+
+DEFAULT_INDEX_CONFIG = IndexConfig()
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """Everything an index depends on, as the current run sees it."""
+
+    format_version: int
+    model_id: str | None
+    embedding_dim: int | None
+    analyzer_version: str
+    glossary_version: str
+    pipeline_version: str
+    chunking: dict[str, int]
+    corpus_hash: str
+    corpus_files: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """``manifest.json``: the fingerprint an index was built with, plus what it holds."""
+
+    fingerprint: Fingerprint
+    chunk_count: int
+    vector_index: str | None
+    keyword_backend: str
+    created: str
+    files: dict[str, str]
+
+    def to_json(self) -> str:
+        record = asdict(self)
+        record = {**record.pop("fingerprint"), **record}
+        return json.dumps(record, ensure_ascii=False, indent=2)
+
+    @classmethod
+    def from_json(cls, text: str) -> Manifest:
+        record = json.loads(text)
+        names = Fingerprint.__dataclass_fields__
+        fingerprint = Fingerprint(**{name: record.pop(name) for name in list(names)})
+        fingerprint = Fingerprint(**{**asdict(fingerprint), "corpus_files": tuple(fingerprint.corpus_files)})
+        return cls(fingerprint=fingerprint, **record)
+
+
+@dataclass(frozen=True)
+class LoadedIndex:
+    """An opened, verified index."""
+
+    folder: Path
+    manifest: Manifest
+    chunks: tuple[Chunk, ...]
+    keyword: OkapiIndex
+    vectors: VectorIndex | None
+    report: dict[str, Any]
+    documents: tuple[Document, ...]
+
+
+def fingerprint(
+    corpus_paths: Sequence[Path | str],
+    embedder: Embedder | None,
+    glossary: Glossary,
+    config: IndexConfig,
+) -> Fingerprint:
+    """What an index built now from ``corpus_paths`` would record."""
+    files, _problems = collect_files(corpus_paths)
+    return Fingerprint(
+        format_version=FORMAT_VERSION,
+        model_id=embedder.model_id if embedder else None,
+        embedding_dim=embedder.dimension if embedder else None,
+        analyzer_version=f"{ANALYZER_VERSION}-{_source_hash(('analyzer',), ())}",
+        glossary_version=glossary.version,
+        pipeline_version=_source_hash(_PIPELINE_MODULES, _PIPELINE_DATA),
+        chunking=asdict(config.chunking),
+        corpus_hash=corpus_hash(files),
+        corpus_files=tuple(sorted(str(path) for path in files)),
+    )
+
+
+def corpus_hash(files: Sequence[Path]) -> str:
+    """Hash of the corpus files' names and bytes (order-independent)."""
+    digest = hashlib.sha256()
+    for path in sorted(files, key=lambda p: str(p)):
+        digest.update(path.name.encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _source_hash(modules: Sequence[str], data: Sequence[str]) -> str:
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in modules:
+        digest.update((package / f"{name}.py").read_bytes())
+    for name in data:
+        digest.update((package / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def staleness(manifest: Manifest, current: Fingerprint) -> list[str]:
+    """Why an index built as ``manifest`` says cannot serve ``current``; empty if it can.
+
+    An index with vectors still serves keyword search when the model cannot be loaded now:
+    its keyword half does not depend on the model. The glossary is recorded but is no reason
+    to rebuild: it is applied to queries, never to the index.
+    """
+    built = manifest.fingerprint
+    reasons = []
+    if built.format_version != current.format_version:
+        reasons.append(f"index format changed ({built.format_version} -> {current.format_version})")
+    if built.corpus_hash != current.corpus_hash:
+        reasons.append("corpus changed")
+    if current.model_id is not None:
+        if built.model_id is None:
+            reasons.append(f"index has no vectors for model {current.model_id}")
+        elif built.model_id != current.model_id or built.embedding_dim != current.embedding_dim:
+            reasons.append(f"model changed ({built.model_id} -> {current.model_id})")
+    if built.analyzer_version != current.analyzer_version:
+        reasons.append("analyzer changed")
+    if built.pipeline_version != current.pipeline_version:
+        reasons.append("parser or chunker code changed")
+    if built.chunking != current.chunking:
+        reasons.append(f"chunk settings changed ({built.chunking} -> {current.chunking})")
+    return reasons
+
+
+def build_index(
+    corpus_paths: Sequence[Path | str],
+    index_dir: Path,
+    *,
+    embedder: Embedder | None,
+    analyzer: Analyzer,
+    glossary: Glossary,
+    config: IndexConfig = DEFAULT_INDEX_CONFIG,
+    progress: Progress | None = None,
+    show_progress_bar: bool = False,
+) -> Manifest:
+    """Parse, chunk, analyse and embed the corpus into ``index_dir``, atomically."""
+    say = progress or (lambda _message: None)
+    index_dir = Path(index_dir)
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    with _build_lock(index_dir, say):
+        _recover(index_dir)
+        current = fingerprint(corpus_paths, embedder, glossary, config)
+        say("reading the corpus")
+        corpus = load_corpus(corpus_paths)
+        chunks = chunk_documents(corpus.documents, config.chunking)
+        staging = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.building-", dir=index_dir.parent))
+        try:
+            staging.chmod(0o755)  # mkdtemp makes it private; the index is not a secret
+            manifest = _write_index(
+                staging, current, corpus, chunks, embedder, analyzer, config, say, show_progress_bar
+            )
+            _swap_in(staging, index_dir)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    say(f"index ready: {manifest.chunk_count} chunks")
+    return manifest
+
+
+def _write_index(
+    folder: Path,
+    current: Fingerprint,
+    corpus: Corpus,
+    chunks: list[Chunk],
+    embedder: Embedder | None,
+    analyzer: Analyzer,
+    config: IndexConfig,
+    say: Progress,
+    show_progress_bar: bool,
+) -> Manifest:
+    say(f"analysing {len(chunks)} chunks for keyword search")
+    with (folder / CHUNKS_FILE).open("w", encoding="utf-8") as handle:
+        for chunk in chunks:
+            handle.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
+    keyword = OkapiIndex([analyzer.document_terms(index_text(chunk), chunk.lang) for chunk in chunks])
+    keyword.save(folder)
+    vector_kind = None
+    if embedder is not None:
+        say(f"embedding {len(chunks)} chunks with {embedder.model_id}")
+        vectors = embedder.embed_passages(
+            [index_text(chunk) for chunk in chunks], show_progress=show_progress_bar
+        )
+        vector_index = VectorIndex.build(
+            vectors.reshape(len(chunks), embedder.dimension), config.hnsw_threshold
+        )
+        vector_index.save(folder)
+        vector_kind = vector_index.kind
+    documents = [document.to_dict() for document in corpus.documents]
+    (folder / DOCUMENTS_FILE).write_text(json.dumps(documents, ensure_ascii=False), encoding="utf-8")
+    report = {
+        "documents": [
+            {
+                "source": doc.source,
+                "cards": len(doc.cards),
+                "front_matter": len(doc.front_matter),
+                "warnings": list(doc.warnings),
+            }
+            for doc in corpus.documents
+        ],
+        "problems": [asdict(problem) for problem in corpus.problems],
+    }
+    (folder / REPORT_FILE).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    files = {name: _file_hash(folder / name) for name in sorted(os.listdir(folder))}
+    manifest = Manifest(
+        fingerprint=current,
+        chunk_count=len(chunks),
+        vector_index=vector_kind,
+        keyword_backend=keyword.backend,
+        created=datetime.now(UTC).isoformat(timespec="seconds"),
+        files=files,
+    )
+    (folder / MANIFEST_FILE).write_text(manifest.to_json(), encoding="utf-8")
+    return manifest
+
+
+def load_index(index_dir: Path, current: Fingerprint | None = None) -> LoadedIndex:
+    """Open ``index_dir``; with ``current``, refuse it (:class:`StaleIndexError`) unless it
+    matches. Files are checked against the manifest's checksums."""
+    index_dir = Path(index_dir)
+    _recover(index_dir)
+    manifest_path = index_dir / MANIFEST_FILE
+    if not manifest_path.exists():
+        raise MissingIndexError(f"no index in {index_dir}")
+    try:
+        manifest = Manifest.from_json(manifest_path.read_text(encoding="utf-8"))
+    except (ValueError, TypeError, KeyError) as error:
+        raise CorruptIndexError(f"{manifest_path} is unreadable: {error}") from error
+    if current is not None:
+        reasons = staleness(manifest, current)
+        if reasons:
+            raise StaleIndexError(reasons)
+    for name, expected in manifest.files.items():
+        path = index_dir / name
+        if not path.exists() or _file_hash(path) != expected:
+            raise CorruptIndexError(f"{path} is missing or does not match the manifest")
+    lines = (index_dir / CHUNKS_FILE).read_text(encoding="utf-8").splitlines()
+    chunks = tuple(Chunk.from_dict(json.loads(line)) for line in lines)
+    if len(chunks) != manifest.chunk_count:
+        raise CorruptIndexError(f"{len(chunks)} chunks on disk, manifest says {manifest.chunk_count}")
+    keyword = OkapiIndex.load(index_dir)
+    if len(keyword) != len(chunks):
+        raise CorruptIndexError(f"{BM25_FILE} covers {len(keyword)} chunks, expected {len(chunks)}")
+    vectors = None
+    built = manifest.fingerprint
+    if manifest.vector_index is not None and built.embedding_dim is not None:
+        try:
+            vectors = VectorIndex.load(index_dir, len(chunks), built.embedding_dim)
+        except (ValueError, RuntimeError) as error:
+            raise CorruptIndexError(f"{VECTORS_FILE}: {error}") from error
+    report = json.loads((index_dir / REPORT_FILE).read_text(encoding="utf-8"))
+    documents = tuple(
+        Document.from_dict(record)
+        for record in json.loads((index_dir / DOCUMENTS_FILE).read_text(encoding="utf-8"))
+    )
+    return LoadedIndex(
+        folder=index_dir,
+        manifest=manifest,
+        chunks=chunks,
+        keyword=keyword,
+        vectors=vectors,
+        report=report,
+        documents=documents,
+    )
+
+
+def _file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class _build_lock:
+    """The build lock beside the index folder, with a message while waiting for another build."""
+
+    def __init__(self, index_dir: Path, say: Progress) -> None:
+        from filelock import FileLock
+
+        self._lock = FileLock(str(index_dir.parent / f".{index_dir.name}.lock"))
+        self._say = say
+
+    def __enter__(self) -> None:
+        from filelock import Timeout
+
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            self._say("another process is building this index; waiting for it")
+            try:
+                self._lock.acquire(timeout=LOCK_WAIT_SECONDS)
+            except Timeout as error:
+                raise BuildLockedError(
+                    f"the index build lock has been held for over {LOCK_WAIT_SECONDS} s"
+                ) from error
+
+    def __exit__(self, *_exc: object) -> None:
+        self._lock.release()
+
+
+def _old_dir(index_dir: Path) -> Path:
+    return index_dir.parent / f".{index_dir.name}.previous"
+
+
+def _swap_in(staging: Path, index_dir: Path) -> None:
+    """Replace ``index_dir`` by ``staging``. Two renames: if we die between them, the old
+    index waits in ``.<name>.previous`` and :func:`_recover` puts it back."""
+    old = _old_dir(index_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    if index_dir.exists():
+        for name in _KEEP_FILES:
+            if (index_dir / name).exists() and not (staging / name).exists():
+                shutil.copy2(index_dir / name, staging / name)
+        os.rename(index_dir, old)
+    os.rename(staging, index_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _recover(index_dir: Path) -> None:
+    old = _old_dir(index_dir)
+    if old.exists() and not (index_dir / MANIFEST_FILE).exists():
+        if index_dir.exists():
+            shutil.rmtree(index_dir)
+        os.rename(old, index_dir)
+        print(f"restored the previous index in {index_dir} after an interrupted build", file=sys.stderr)

@@ -1,0 +1,302 @@
+"""The search API: open (or build) an index, then ``search(query, k, filters) -> list[Hit]``.
+
+Keyword retrieval (BM25 + glossary bridge) always runs; dense retrieval runs when the model is
+loaded. The two rankings are fused (reciprocal rank fusion by default), filters are applied,
+and overlapping windows of one section collapse to the best one. Every hit says which mode
+produced it, so a keyword-only answer is never passed off as a semantic one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from compendium.analyzer import Analyzer
+from compendium.embedder import Embedder, ModelStatus, load_embedder, requested_model
+from compendium.fusion import RRF_K, get_fusion
+from compendium.glossary import Glossary, load_glossary, section_intents
+from compendium.index_store import (
+    DEFAULT_INDEX_CONFIG,
+    CorruptIndexError,
+    IndexConfig,
+    LoadedIndex,
+    MissingIndexError,
+    Progress,
+    StaleIndexError,
+    build_index,
+    fingerprint,
+    load_index,
+)
+from compendium.records import Chunk
+from compendium.settings import DEFAULT_CORPUS, DEFAULT_INDEX
+
+MAX_QUERY_CHARS = 1000
+_HNSW_SHORTLIST = 2000
+DEFAULT_GLOSSARY_WEIGHT = 0.5
+DEFAULT_SECTION_BOOST = 0.5
+DEFAULT_SECTION_FLOOR = 0.2
+HYBRID = "hybrid"
+KEYWORD = "keyword"
+DENSE = "dense"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict results; an empty field means no restriction."""
+
+    langs: frozenset[str] = frozenset()
+    sections: frozenset[str] = frozenset()
+    doc_ids: frozenset[str] = frozenset()
+    countries: frozenset[str] = frozenset()
+
+    def accepts(self, chunk: Chunk) -> bool:
+        return (
+            (not self.langs or chunk.lang in self.langs)
+            and (not self.sections or chunk.section in self.sections)
+            and (not self.doc_ids or chunk.doc_id in self.doc_ids)
+            and (not self.countries or bool(self.countries & set(chunk.countries)))
+        )
+
+    @classmethod
+    def from_lists(
+        cls,
+        langs: Sequence[str] = (),
+        sections: Sequence[str] = (),
+        doc_ids: Sequence[str] = (),
+        countries: Sequence[str] = (),
+    ) -> Filters:
+        """Build from plain lists (CLI and UI values); country codes are upper-cased."""
+        return cls(
+            langs=frozenset(lang.strip().lower() for lang in langs if lang.strip()),
+            sections=frozenset(key.strip().lower() for key in sections if key.strip()),
+            doc_ids=frozenset(doc_id.strip() for doc_id in doc_ids if doc_id.strip()),
+            countries=frozenset(code.strip().upper() for code in countries if code.strip()),
+        )
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    """How to search. The defaults are the tuned ones (see eval/report.md)."""
+
+    retrievers: str = HYBRID
+    fusion: str = "rrf"
+    rrf_k: int = RRF_K
+    dense_weight: float = 0.5
+    glossary: bool = True
+    glossary_weight: float = DEFAULT_GLOSSARY_WEIGHT
+    section_boost: float = DEFAULT_SECTION_BOOST
+    section_floor: float = DEFAULT_SECTION_FLOOR
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One result: the chunk, its fused rank and score, and each retriever's rank and score."""
+
+    rank: int
+    score: float
+    chunk: Chunk
+    mode: str
+    keyword_rank: int | None = None
+    keyword_score: float | None = None
+    dense_rank: int | None = None
+    dense_score: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON shape of a hit (CLI ``--json``, the app's API)."""
+        chunk = self.chunk
+        return {
+            "rank": self.rank,
+            "score": round(self.score, 6),
+            "doc_id": chunk.doc_id,
+            "chunk_id": chunk.chunk_id,
+            "title": chunk.title,
+            "short_title": chunk.short_title,
+            "author": chunk.author,
+            "section": chunk.section,
+            "section_label": chunk.section_label,
+            "lang": chunk.lang,
+            "page": chunk.page,
+            "countries": list(chunk.countries),
+            "text": chunk.text,
+            "citation": chunk.citation,
+            "mode": self.mode,
+            "keyword_rank": self.keyword_rank,
+            "keyword_score": None if self.keyword_score is None else round(self.keyword_score, 6),
+            "dense_rank": self.dense_rank,
+            "dense_score": None if self.dense_score is None else round(self.dense_score, 6),
+        }
+
+
+@dataclass
+class Searcher:
+    """An opened index plus the analyzer, glossary and (maybe) embedder that query it."""
+
+    index: LoadedIndex
+    analyzer: Analyzer
+    glossary: Glossary
+    embedder: Embedder | None
+    model_status: ModelStatus
+    options: SearchOptions = field(default_factory=SearchOptions)
+    intents: Glossary | None = None
+
+    def __post_init__(self) -> None:
+        if self.intents is None:
+            self.intents = section_intents(self.analyzer)
+
+    @classmethod
+    def open(
+        cls,
+        corpus: Sequence[Path | str] = (DEFAULT_CORPUS,),
+        index_dir: Path | str = DEFAULT_INDEX,
+        *,
+        model: str | None = None,
+        embedder: Embedder | None = None,
+        read_only: bool = False,
+        config: IndexConfig = DEFAULT_INDEX_CONFIG,
+        progress: Progress | None = None,
+        show_progress_bar: bool = False,
+    ) -> Searcher:
+        """Open the index for ``corpus``, building or rebuilding it first when it is missing
+        or stale (or raising :class:`StaleIndexError`/:class:`MissingIndexError` when
+        ``read_only``). ``embedder`` overrides model loading (tests pass a tiny model)."""
+        say = progress or (lambda _message: None)
+        analyzer = Analyzer()
+        glossary = load_glossary(analyzer)
+        if embedder is not None:
+            status = ModelStatus(model_id=embedder.model_id, available=True)
+        else:
+            embedder, status = load_embedder(requested_model(model))
+            if not status.available:
+                say(status.notice)
+        current = fingerprint(corpus, embedder, glossary, config)
+        try:
+            index = load_index(Path(index_dir), current)
+        except (MissingIndexError, StaleIndexError, CorruptIndexError) as problem:
+            if read_only:
+                raise
+            say(f"{problem}; building the index")
+            build_index(
+                corpus,
+                Path(index_dir),
+                embedder=embedder,
+                analyzer=analyzer,
+                glossary=glossary,
+                config=config,
+                progress=progress,
+                show_progress_bar=show_progress_bar,
+            )
+            index = load_index(Path(index_dir), fingerprint(corpus, embedder, glossary, config))
+        return cls(index=index, analyzer=analyzer, glossary=glossary, embedder=embedder, model_status=status)
+
+    @property
+    def mode(self) -> str:
+        """``"hybrid"`` when dense vectors can be queried, else ``"keyword"``."""
+        return HYBRID if self._dense_ready else KEYWORD
+
+    @property
+    def _dense_ready(self) -> bool:
+        return self.embedder is not None and self.index.vectors is not None
+
+    @property
+    def chunks(self) -> tuple[Chunk, ...]:
+        return self.index.chunks
+
+    def search(
+        self, query: str, k: int = 5, filters: Filters | None = None, options: SearchOptions | None = None
+    ) -> list[Hit]:
+        """The ``k`` best chunks for ``query`` (one per section), best first."""
+        options = options or self.options
+        filters = filters or Filters()
+        query = " ".join(query.split())[:MAX_QUERY_CHARS]
+        if not query or k <= 0:
+            return []
+        retrievers = options.retrievers
+        if retrievers in (HYBRID, DENSE) and not self._dense_ready:
+            retrievers = KEYWORD
+        allowed = [i for i, chunk in enumerate(self.chunks) if filters.accepts(chunk)]
+        keyword = self._keyword_ranking(query, allowed, options) if retrievers in (HYBRID, KEYWORD) else []
+        dense = self._dense_ranking(query, set(allowed)) if retrievers in (HYBRID, DENSE) else []
+        if retrievers == HYBRID:
+            fuse = get_fusion(options.fusion)
+            weights = [1.0 - options.dense_weight, options.dense_weight]
+            if options.fusion == "rrf":
+                fused = fuse([keyword, dense], k=options.rrf_k, weights=[2 * w for w in weights])
+            else:
+                fused = fuse([keyword, dense], weights=weights)
+        else:
+            fused = keyword or dense
+        keyword_pos = {chunk_id: (rank, score) for rank, (chunk_id, score) in enumerate(keyword, start=1)}
+        dense_pos = {chunk_id: (rank, score) for rank, (chunk_id, score) in enumerate(dense, start=1)}
+        by_id = {chunk.chunk_id: chunk for chunk in self.chunks}
+        mode = HYBRID if retrievers == HYBRID else retrievers
+        hits: list[Hit] = []
+        seen_sections: set[tuple[str, int]] = set()
+        for chunk_id, score in fused:
+            chunk = by_id[chunk_id]
+            section = (chunk.doc_id, chunk.section_ordinal)
+            if section in seen_sections:
+                continue
+            seen_sections.add(section)
+            kw_rank, kw_score = keyword_pos.get(chunk_id, (None, None))
+            de_rank, de_score = dense_pos.get(chunk_id, (None, None))
+            hits.append(Hit(len(hits) + 1, score, chunk, mode, kw_rank, kw_score, de_rank, de_score))
+            if len(hits) == k:
+                break
+        return hits
+
+    def _keyword_ranking(
+        self, query: str, allowed: list[int], options: SearchOptions
+    ) -> list[tuple[str, float]]:
+        terms = self.analyzer.query_terms(query)
+        scores = self.index.keyword.scores(terms)
+        if options.glossary and options.glossary_weight > 0:
+            own = {variant for term in terms for variant in term.variants}
+            expansion = self.glossary.expand(query, own)
+            if expansion.terms:
+                scores = scores + options.glossary_weight * self.index.keyword.scores(expansion.terms)
+        if options.section_boost > 0 or options.section_floor > 0:
+            # A question that names a section ("what were the outcomes") prefers that section
+            # of every practice. The floor also lifts asked-for sections that share no word
+            # with the question (a contacts section is names and e-mails).
+            wanted = self.asked_sections(query)
+            if wanted:
+                asked = np.array([c.section in wanted for c in self.chunks])
+                top = float(scores.max()) if len(scores) else 0.0
+                scores = scores * np.where(asked, 1.0 + options.section_boost, 1.0)
+                scores = scores + asked * options.section_floor * (top if top > 0 else 1.0)
+        ranked = [(self.chunks[i].chunk_id, float(scores[i])) for i in allowed if scores[i] > 0]
+        return sorted(ranked, key=lambda item: (-item[1], item[0]))
+
+    def asked_sections(self, query: str) -> set[str]:
+        """Section keys the query asks for by name or synonym, in any language."""
+        assert self.intents is not None
+        return set(self.intents.expand(query).concepts)
+
+    def _dense_ranking(self, query: str, allowed: set[int]) -> list[tuple[str, float]]:
+        assert self.embedder is not None and self.index.vectors is not None
+        vector = np.asarray(self.embedder.embed_query(query), dtype=np.float32)
+        # Exact search ranks everything (filters then cut); HNSW returns a generous shortlist.
+        size = self.index.vectors.size
+        limit = size if self.index.vectors.kind == "flat" else min(size, _HNSW_SHORTLIST)
+        pairs = self.index.vectors.search(vector, limit)
+        ranked = [(self.chunks[i].chunk_id, score) for i, score in pairs if i in allowed]
+        return sorted(ranked, key=lambda item: (-item[1], item[0]))
+
+    def status(self) -> dict[str, Any]:
+        """What is indexed and how search runs, for status lines."""
+        chunks = self.chunks
+        return {
+            "mode": self.mode,
+            "model": self.model_status.model_id,
+            "notice": self.model_status.notice,
+            "practices": len({c.doc_id for c in chunks if c.kind == "card"}),
+            "chunks": len(chunks),
+            "languages": sorted({c.lang for c in chunks}),
+            "glossary_concepts": len(self.glossary),
+            "index": str(self.index.folder),
+            "built": self.index.manifest.created,
+        }

@@ -1,0 +1,230 @@
+"""The index folder: save/open round trip, staleness named and acted on, safe rebuilds."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+
+import pytest
+
+from compendium import index_store
+from compendium.analyzer import Analyzer
+from compendium.chunker import ChunkConfig, index_text
+from compendium.glossary import load_glossary
+from compendium.index_store import (
+    BuildLockedError,
+    CorruptIndexError,
+    IndexConfig,
+    StaleIndexError,
+    build_index,
+    fingerprint,
+    load_index,
+)
+from compendium.search import Searcher, SearchOptions
+
+QUERIES = ["acompañamiento familiar", "74.004", "Chile Solidario", "family accompaniment", "fondos del BID"]
+
+
+@pytest.fixture
+def parts():
+    analyzer = Analyzer()
+    return analyzer, load_glossary(analyzer)
+
+
+def build(corpus_dir: Path, index_dir: Path, embedder, parts, config: IndexConfig | None = None):
+    analyzer, glossary = parts
+    return build_index(
+        [corpus_dir], index_dir, embedder=embedder, analyzer=analyzer, glossary=glossary, config=config
+    )
+
+
+def test_save_then_open_gives_identical_results(corpus_dir, tmp_path, tiny_embedder):
+    index_dir = tmp_path / "index"
+    first = Searcher.open([corpus_dir], index_dir, embedder=tiny_embedder)
+    reopened = Searcher.open([corpus_dir], index_dir, embedder=tiny_embedder, read_only=True)
+    assert first.mode == reopened.mode == "hybrid"
+    for query in QUERIES:
+        assert [h.to_dict() for h in first.search(query, k=8)] == [
+            h.to_dict() for h in reopened.search(query, k=8)
+        ]
+
+
+def test_manifest_records_what_the_index_was_built_from(corpus_dir, tmp_path, tiny_embedder, parts):
+    manifest = build(corpus_dir, tmp_path / "index", tiny_embedder, parts)
+    on_disk = json.loads((tmp_path / "index" / "manifest.json").read_text())
+    for key in (
+        "format_version",
+        "model_id",
+        "embedding_dim",
+        "analyzer_version",
+        "glossary_version",
+        "corpus_hash",
+        "chunk_count",
+        "created",
+        "files",
+    ):
+        assert key in on_disk, key
+    assert on_disk["embedding_dim"] == tiny_embedder.dimension == 32
+    assert on_disk["chunk_count"] == manifest.chunk_count > 0
+    assert set(on_disk["files"]) == {
+        "chunks.jsonl",
+        "bm25.json",
+        "vectors.faiss",
+        "ingest_report.json",
+        "documents.json",
+    }
+
+
+def test_one_changed_byte_of_the_corpus_makes_the_index_stale(corpus_dir, tmp_path, tiny_embedder, parts):
+    build(corpus_dir, tmp_path / "index", tiny_embedder, parts)
+    path = next(corpus_dir.iterdir())
+    data = bytearray(path.read_bytes())
+    data[100] = ord("X") if data[100] != ord("X") else ord("Y")
+    path.write_bytes(bytes(data))
+    current = fingerprint([corpus_dir], tiny_embedder, parts[1], IndexConfig())
+    with pytest.raises(StaleIndexError) as caught:
+        load_index(tmp_path / "index", current)
+    assert caught.value.reasons == ("corpus changed",)
+    assert str(caught.value) == "stale index: corpus changed"
+
+
+def test_another_model_makes_the_index_stale(corpus_dir, tmp_path, tiny_embedder, parts):
+    build(corpus_dir, tmp_path / "index", tiny_embedder, parts)
+
+    class OtherModel:
+        model_id = "someone/other-model"
+        dimension = 32
+
+    current = fingerprint([corpus_dir], OtherModel(), parts[1], IndexConfig())
+    with pytest.raises(StaleIndexError, match="model changed"):
+        load_index(tmp_path / "index", current)
+
+
+def test_a_new_format_version_makes_the_index_stale(corpus_dir, tmp_path, tiny_embedder, parts, monkeypatch):
+    build(corpus_dir, tmp_path / "index", tiny_embedder, parts)
+    monkeypatch.setattr(index_store, "FORMAT_VERSION", index_store.FORMAT_VERSION + 1)
+    current = fingerprint([corpus_dir], tiny_embedder, parts[1], IndexConfig())
+    with pytest.raises(StaleIndexError, match="index format changed"):
+        load_index(tmp_path / "index", current)
+
+
+def test_other_chunk_settings_make_the_index_stale(corpus_dir, tmp_path, tiny_embedder, parts):
+    build(corpus_dir, tmp_path / "index", tiny_embedder, parts)
+    current = fingerprint(
+        [corpus_dir], tiny_embedder, parts[1], IndexConfig(chunking=ChunkConfig(max_words=120))
+    )
+    with pytest.raises(StaleIndexError, match="chunk settings changed"):
+        load_index(tmp_path / "index", current)
+
+
+def test_a_keyword_index_is_stale_once_a_model_is_available(corpus_dir, tmp_path, tiny_embedder, parts):
+    build(corpus_dir, tmp_path / "index", None, parts)
+    current = fingerprint([corpus_dir], tiny_embedder, parts[1], IndexConfig())
+    with pytest.raises(StaleIndexError, match="no vectors"):
+        load_index(tmp_path / "index", current)
+
+
+def test_a_stale_index_is_rebuilt_on_open_or_refused_read_only(corpus_dir, tmp_path, tiny_embedder):
+    index_dir = tmp_path / "index"
+    Searcher.open([corpus_dir], index_dir, embedder=tiny_embedder)
+    path = next(corpus_dir.iterdir())
+    path.write_text(path.read_text(encoding="utf-8").replace("74.004", "75.000"), encoding="utf-8")
+    with pytest.raises(StaleIndexError, match="corpus changed"):
+        Searcher.open([corpus_dir], index_dir, embedder=tiny_embedder, read_only=True)
+    messages: list[str] = []
+    rebuilt = Searcher.open([corpus_dir], index_dir, embedder=tiny_embedder, progress=messages.append)
+    assert any("stale index: corpus changed" in message for message in messages)
+    assert rebuilt.search("75.000", k=1)[0].chunk.section == "results"
+
+
+def test_a_failed_build_leaves_the_previous_index_in_place(
+    corpus_dir, tmp_path, tiny_embedder, parts, monkeypatch
+):
+    index_dir = tmp_path / "index"
+    build(corpus_dir, index_dir, tiny_embedder, parts)
+    before = (index_dir / "manifest.json").read_text()
+    path = next(corpus_dir.iterdir())
+    path.write_text(path.read_text(encoding="utf-8") + "\nNuevo texto.\n", encoding="utf-8")
+
+    def explode(*_args, **_kwargs):
+        raise RuntimeError("disk full, say")
+
+    monkeypatch.setattr(index_store.VectorIndex, "save", explode)
+    with pytest.raises(RuntimeError, match="disk full"):
+        build(corpus_dir, index_dir, tiny_embedder, parts)
+    assert (index_dir / "manifest.json").read_text() == before
+    assert load_index(index_dir).manifest.chunk_count > 0
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".index.building")] == []
+
+
+def test_an_interrupted_swap_is_recovered(corpus_dir, tmp_path, tiny_embedder, parts):
+    index_dir = tmp_path / "index"
+    build(corpus_dir, index_dir, tiny_embedder, parts)
+    # As if the process died between "move the old index aside" and "move the new one in".
+    index_dir.rename(tmp_path / ".index.previous")
+    assert load_index(index_dir).manifest.chunk_count > 0
+
+
+def test_tampered_files_are_detected(corpus_dir, tmp_path, parts):
+    index_dir = tmp_path / "index"
+    build(corpus_dir, index_dir, None, parts)
+    with (index_dir / "chunks.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write("\n")
+    with pytest.raises(CorruptIndexError, match="chunks.jsonl"):
+        load_index(index_dir)
+
+
+def test_a_held_lock_makes_a_second_builder_wait_then_give_up(corpus_dir, tmp_path, parts, monkeypatch):
+    from filelock import FileLock
+
+    index_dir = tmp_path / "index"
+    monkeypatch.setattr(index_store, "LOCK_WAIT_SECONDS", 0.2)
+    with FileLock(str(tmp_path / ".index.lock")):
+        with pytest.raises(BuildLockedError):
+            build(corpus_dir, index_dir, None, parts)
+    assert not (index_dir / "manifest.json").exists()
+
+
+def test_no_pickle_is_written_or_read(corpus_dir, tmp_path, tiny_embedder, parts, monkeypatch):
+    def forbidden(*_args, **_kwargs):
+        raise AssertionError("pickle used")
+
+    for name in ("dump", "dumps", "load", "loads"):
+        monkeypatch.setattr(pickle, name, forbidden)
+    index_dir = tmp_path / "index"
+    build(corpus_dir, index_dir, tiny_embedder, parts)
+    loaded = load_index(index_dir)
+    assert loaded.vectors is not None
+    for path in index_dir.iterdir():
+        head = path.read_bytes()[:2]
+        assert not (head[:1] == b"\x80" and head[1:2] in {bytes([n]) for n in range(2, 6)}), path
+
+
+def test_dense_search_finds_a_chunk_by_its_own_text(hybrid_searcher):
+    dense_only = SearchOptions(retrievers="dense")
+    for chunk in hybrid_searcher.chunks[::4]:
+        query = index_text(chunk)
+        hits = hybrid_searcher.search(query, k=3, options=dense_only)
+        assert hits[0].chunk.chunk_id == chunk.chunk_id
+        if len(query) < 1000:  # longer queries are cut, so their vector differs a little
+            assert hits[0].dense_score == pytest.approx(1.0, abs=1e-4)
+
+
+def test_hnsw_above_the_threshold_still_finds_the_chunk(corpus_dir, tmp_path, tiny_embedder):
+    searcher = Searcher.open(
+        [corpus_dir], tmp_path / "index", embedder=tiny_embedder, config=IndexConfig(hnsw_threshold=1)
+    )
+    assert searcher.index.vectors.kind == "hnsw"
+    chunk = searcher.chunks[5]
+    hit = searcher.search(index_text(chunk), k=1, options=SearchOptions(retrievers="dense"))[0]
+    assert hit.chunk.chunk_id == chunk.chunk_id
+
+
+def test_vector_ids_are_checked_against_the_chunks(corpus_dir, tmp_path, tiny_embedder, parts):
+    from compendium.vectors import VectorIndex
+
+    index_dir = tmp_path / "index"
+    manifest = build(corpus_dir, index_dir, tiny_embedder, parts)
+    with pytest.raises(ValueError, match="expected"):
+        VectorIndex.load(index_dir, manifest.chunk_count + 1, 32)

@@ -1,0 +1,94 @@
+"""No hub, no crash: the model is looked up locally and quickly, else keyword mode, said plainly."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+import pytest
+
+from compendium.embedder import DEFAULT_MODEL, load_embedder, prefixes_for, requested_model
+from compendium.search import Searcher
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Any attempt to open a connection fails the test."""
+
+    def refuse(*args, **_kwargs):
+        raise AssertionError(f"network connection attempted: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+
+def test_offline_and_uncached_means_keyword_mode_said_plainly(tmp_path, monkeypatch, no_network, corpus_dir):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "empty-hf-home"))
+    started = time.monotonic()
+    embedder, status = load_embedder(DEFAULT_MODEL)
+    assert time.monotonic() - started < 10
+    assert embedder is None and not status.available
+    assert "HF_HUB_OFFLINE" in status.reason
+    assert status.notice.startswith("Keyword mode")
+    assert "--model" in status.notice
+
+    messages: list[str] = []
+    searcher = Searcher.open([corpus_dir], tmp_path / "index", model=DEFAULT_MODEL, progress=messages.append)
+    assert searcher.mode == "keyword"
+    assert sum(message.startswith("Keyword mode") for message in messages) == 1
+    hits = searcher.search("acompañamiento familiar", k=3)
+    assert hits and all(hit.mode == "keyword" and hit.dense_rank is None for hit in hits)
+    assert searcher.status()["notice"] == status.notice
+
+
+def test_an_unreachable_hub_is_decided_quickly(tmp_path, monkeypatch):
+    import httpx
+
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.delenv("TRANSFORMERS_OFFLINE", raising=False)
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "empty-hf-home"))
+
+    def unreachable(*_args, **_kwargs):
+        raise httpx.ConnectError("name resolution failed")
+
+    monkeypatch.setattr(httpx, "head", unreachable)
+    embedder, status = load_embedder("intfloat/multilingual-e5-small")
+    assert embedder is None
+    assert "cannot be reached" in status.reason
+
+
+def test_a_missing_local_folder_is_named(tmp_path, no_network):
+    embedder, status = load_embedder(str(tmp_path / "no-such-model"))
+    assert embedder is None and "no model folder" in status.reason
+
+
+def test_a_local_model_folder_loads_without_network(tiny_model_dir, no_network):
+    embedder, status = load_embedder(str(tiny_model_dir))
+    assert status.available and embedder is not None
+    assert embedder.embed_query("hola").shape == (embedder.dimension,)
+
+
+def test_model_choice_flag_then_environment_then_default(monkeypatch):
+    monkeypatch.setenv("COMPENDIUM_MODEL", "/models/mine")
+    assert requested_model("flag/model") == "flag/model"
+    assert requested_model(None) == "/models/mine"
+    monkeypatch.delenv("COMPENDIUM_MODEL")
+    assert requested_model(None) == DEFAULT_MODEL
+
+
+def test_prefixes_are_chosen_per_model():
+    assert prefixes_for("intfloat/multilingual-e5-small") == ("query: ", "passage: ")
+    assert prefixes_for("/home/me/models/multilingual-e5-base") == ("query: ", "passage: ")
+    assert prefixes_for("sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2") == ("", "")
+    assert prefixes_for("any/model", {"query": "Q: ", "document": "D: "}) == ("Q: ", "D: ")
+
+
+def test_importing_the_package_loads_no_model_and_no_torch():
+    import subprocess
+    import sys
+
+    code = "import sys, compendium.search, compendium.cli; print('torch' in sys.modules, 'sentence_transformers' in sys.modules)"
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert output.strip() == "False False"
