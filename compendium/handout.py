@@ -1,0 +1,169 @@
+"""Trainer handouts: collected quotes with full citations, exported as Markdown or Word.
+
+Each quote keeps the compendium's own words and language; a numbered sources list closes the
+document, so material taken to class can be traced back to practice, section and page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from compendium.records import Chunk
+
+HANDOUT_TITLE = "SSTC good practices for decent work in the SSE — handout"
+COMPENDIUM = (
+    "ILO, Collection of South-South and triangular cooperation good practices promoting decent work "
+    "in the social and solidarity economy, SSE Academy 2019."
+)
+_LANGUAGES = {"es": "Spanish", "en": "English", "fr": "French", "pt": "Portuguese"}
+
+
+@dataclass(frozen=True)
+class HandoutItem:
+    """One quote for the handout and everything needed to cite it."""
+
+    quote: str
+    chunk_id: str
+    doc_id: str
+    practice: str
+    place: str
+    author: str | None
+    section_label: str
+    page: int | None
+    lang: str
+    citation: str
+
+    @classmethod
+    def from_chunk(cls, chunk: Chunk, quote: str | None = None) -> HandoutItem:
+        """An item quoting ``quote`` (which must come from the chunk) or the whole chunk."""
+        quote = chunk.text if quote is None else quote
+        if quote not in chunk.text:
+            raise ValueError("a handout quote must be a verbatim part of its chunk")
+        return cls(
+            quote=quote,
+            chunk_id=chunk.chunk_id,
+            doc_id=chunk.doc_id,
+            practice=chunk.short_title,
+            place=chunk.place,
+            author=chunk.author,
+            section_label=chunk.section_label,
+            page=chunk.page,
+            lang=chunk.lang,
+            citation=chunk.citation,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, record: dict[str, Any]) -> HandoutItem:
+        return cls(**{name: record[name] for name in cls.__dataclass_fields__})
+
+
+def add_items(items: Sequence[HandoutItem], new: Sequence[HandoutItem]) -> list[HandoutItem]:
+    """``items`` plus the ``new`` ones not already there (same chunk and quote)."""
+    seen = {(item.chunk_id, item.quote) for item in items}
+    result = list(items)
+    for item in new:
+        if (item.chunk_id, item.quote) not in seen:
+            seen.add((item.chunk_id, item.quote))
+            result.append(item)
+    return result
+
+
+def _sources(items: Sequence[HandoutItem]) -> dict[tuple[str, str, int | None], int]:
+    numbers: dict[tuple[str, str, int | None], int] = {}
+    for item in items:
+        numbers.setdefault((item.doc_id, item.section_label, item.page), len(numbers) + 1)
+    return numbers
+
+
+def _source_line(item: HandoutItem) -> str:
+    practice = f"{item.practice} ({item.place})" if item.place else item.practice
+    parts = [practice]
+    if item.author:
+        parts.append(item.author)
+    parts.append(f"section “{item.section_label}”")
+    if item.page is not None:
+        parts.append(f"p. {item.page}")
+    parts.append(f"in {_LANGUAGES.get(item.lang, item.lang)}")
+    return ". ".join(parts) + ". " + COMPENDIUM
+
+
+def to_markdown(items: Sequence[HandoutItem], title: str = HANDOUT_TITLE, today: date | None = None) -> str:
+    """The handout as Markdown: quotes as block quotes, each with its citation, then sources."""
+    today = today or date.today()
+    numbers = _sources(items)
+    lines = [f"# {_md(title)}", "", f"Prepared on {today.isoformat()} from the compendium.", ""]
+    for index, item in enumerate(items, start=1):
+        number = numbers[(item.doc_id, item.section_label, item.page)]
+        lines.append(f"## {index}. {_md(item.practice)}")
+        lines.append("")
+        lines.extend(f"> {_md(line)}" if line else ">" for line in item.quote.split("\n"))
+        lines.append("")
+        lines.append(f"— {_md(item.citation)} ({_LANGUAGES.get(item.lang, item.lang)}) [{number}]")
+        lines.append("")
+    lines.append("## Sources")
+    lines.append("")
+    by_number = {number: key for key, number in numbers.items()}
+    first_item = {(i.doc_id, i.section_label, i.page): i for i in reversed(items)}
+    for number in sorted(by_number):
+        lines.append(f"{number}. {_md(_source_line(first_item[by_number[number]]))}")
+    return "\n".join(lines) + "\n"
+
+
+def write_markdown(items: Sequence[HandoutItem], folder: Path) -> Path:
+    """Write the Markdown handout into ``folder``; return its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"handout-{date.today().isoformat()}.md"
+    path.write_text(to_markdown(items), encoding="utf-8")
+    return path
+
+
+def write_docx(items: Sequence[HandoutItem], folder: Path, title: str = HANDOUT_TITLE) -> Path:
+    """Write the handout as a Word document into ``folder``; return its path."""
+    from docx import Document as WordDocument
+    from docx.shared import Pt
+
+    folder.mkdir(parents=True, exist_ok=True)
+    numbers = _sources(items)
+    word = WordDocument()
+    word.add_heading(title, level=1)
+    word.add_paragraph(f"Prepared on {date.today().isoformat()} from the compendium.")
+    for index, item in enumerate(items, start=1):
+        number = numbers[(item.doc_id, item.section_label, item.page)]
+        word.add_heading(f"{index}. {item.practice}", level=2)
+        for line in item.quote.split("\n"):
+            word.add_paragraph(_xml_safe(line), style="Quote")
+        citation = word.add_paragraph()
+        run = citation.add_run(
+            _xml_safe(f"— {item.citation} ({_LANGUAGES.get(item.lang, item.lang)}) [{number}]")
+        )
+        run.font.size = Pt(9)
+    word.add_heading("Sources", level=2)
+    first_item = {(i.doc_id, i.section_label, i.page): i for i in reversed(items)}
+    for key, number in numbers.items():
+        word.add_paragraph(_xml_safe(f"{number}. {_source_line(first_item[key])}"))
+    path = folder / f"handout-{date.today().isoformat()}.docx"
+    word.save(str(path))
+    return path
+
+
+def _md(value: str) -> str:
+    """Text that Markdown shows as written: markup characters and raw HTML are escaped."""
+    value = value.replace("\\", "\\\\")
+    value = re.sub(r"([`*_\[\]#|<>])", r"\\\1", value)
+    return value
+
+
+_XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xml_safe(value: str) -> str:
+    # Word files are XML: control characters from a bad PDF extraction would corrupt them.
+    return _XML_INVALID.sub("", value)

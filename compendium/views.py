@@ -1,0 +1,203 @@
+"""HTML for the web app: answers, results grouped by practice, the card viewer, status lines.
+
+Every piece of corpus or query text passes through :func:`escape` before it reaches HTML, so a
+card or a question containing ``<script>`` shows as text. These are pure functions of records,
+testable without a browser.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from compendium.analyzer import Analyzer
+from compendium.records import Card, Document, Section, country_name
+from compendium.ui_text import LANGUAGE_NAMES, SECTION_NAMES, text
+
+if TYPE_CHECKING:
+    from compendium.answer import Answer
+    from compendium.search import Hit
+
+_WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
+# Characters that mean something to HTML or to client-side templates ("${…}").
+_TEMPLATE_CHARS = str.maketrans({"$": "&#36;", "{": "&#123;", "}": "&#125;", "`": "&#96;"})
+
+
+def escape(value: object) -> str:
+    """Text as inert HTML: markup, quotes and template characters are all escaped."""
+    return html.escape(str(value), quote=True).translate(_TEMPLATE_CHARS)
+
+
+def paragraphs(value: str) -> str:
+    """Escaped text with its line breaks kept."""
+    return "<br>".join(escape(line) for line in value.split("\n"))
+
+
+def highlight(value: str, lang: str, stems: set[str], analyzer: Analyzer) -> str:
+    """Escaped text with the words whose stem is in ``stems`` wrapped in ``<mark>``."""
+    pieces: list[str] = []
+    position = 0
+    for match in _WORD.finditer(value):
+        token = analyzer.tokens(match.group(0))
+        if token and analyzer.stem(token[0], lang if lang in analyzer.languages else "es") in stems:
+            pieces.append(paragraphs(value[position : match.start()]))
+            pieces.append(f"<mark>{escape(match.group(0))}</mark>")
+            position = match.end()
+    pieces.append(paragraphs(value[position:]))
+    return "".join(pieces)
+
+
+def query_stems(query: str, analyzer: Analyzer, extra: Iterable[str] = ()) -> set[str]:
+    """All stems a query can match, in any language (for highlighting)."""
+    stems = {variant for term in analyzer.query_terms(query) for variant in term.variants}
+    return stems | set(extra)
+
+
+def places(codes: Sequence[str]) -> str:
+    return ", ".join(country_name(code) for code in codes)
+
+
+def render_status(status: dict, ui: str) -> str:
+    languages = ", ".join(LANGUAGE_NAMES[ui].get(code, code) for code in status["languages"])
+    indexed = text(ui, "indexed", practices=status["practices"], chunks=status["chunks"], languages=languages)
+    if status["mode"] == "hybrid":
+        mode = text(ui, "mode_hybrid", model=status["model"])
+    else:
+        mode = text(ui, "mode_keyword", notice=status["notice"] or "")
+    return f'<div class="status" id="status-line">{escape(indexed)} {escape(mode)}</div>'
+
+
+def render_message(message: str, kind: str = "info") -> str:
+    return f'<div class="message {escape(kind)}">{escape(message)}</div>'
+
+
+def render_answer(answer: Answer, ui: str) -> str:
+    """The answer paragraph with [n] markers, then the numbered citations."""
+    if not answer.clear:
+        return f'<div class="answer weak" id="answer">{escape(answer.message)}</div>'
+    names = LANGUAGE_NAMES[ui]
+    quotes = " ".join(
+        f'<span class="quote" lang="{escape(q.lang)}">{escape(q.text)}</span> '
+        f'<sup class="marker">[{q.marker}]</sup> <span class="lang-tag">{escape(names.get(q.lang, q.lang))}</span>'
+        for q in answer.quotes
+    )
+    citations = "".join(
+        f'<li id="citation-{c.marker}"><span class="marker">[{c.marker}]</span> {escape(c.text)}'
+        f' <span class="lang-tag">({escape(names.get(c.lang, c.lang))})</span></li>'
+        for c in answer.citations
+    )
+    return f'<div class="answer" id="answer"><p>{quotes}</p><ol class="citations">{citations}</ol></div>'
+
+
+def render_results(
+    hits: Sequence[Hit], query: str, analyzer: Analyzer, ui: str, extra_stems: Iterable[str] = ()
+) -> str:
+    """Hits grouped by practice, in the order of each practice's best hit."""
+    if not hits:
+        return render_message(text(ui, "no_results"))
+    stems = query_stems(query, analyzer, extra_stems)
+    groups: dict[str, list[Hit]] = {}
+    for hit in hits:
+        groups.setdefault(hit.chunk.doc_id, []).append(hit)
+    names = SECTION_NAMES[ui]
+    blocks = []
+    for doc_id, group in groups.items():
+        first = group[0].chunk
+        matched = ", ".join(dict.fromkeys(names.get(h.chunk.section, h.chunk.section) for h in group))
+        meta = [escape(first.author or text(ui, "no_author"))]
+        if first.countries:
+            meta.append(escape(places(first.countries)))
+        excerpts = "".join(
+            f'<div class="excerpt" data-chunk="{escape(h.chunk.chunk_id)}">'
+            f'<div class="excerpt-head"><span class="rank">{h.rank}.</span> '
+            f'<span class="section-label">{escape(h.chunk.section_label)}</span> '
+            f'<span class="lang-tag">{escape(LANGUAGE_NAMES[ui].get(h.chunk.lang, h.chunk.lang))}</span></div>'
+            f'<div class="excerpt-text">{highlight(h.chunk.text, h.chunk.lang, stems, analyzer)}</div>'
+            f'<div class="citation">{escape(h.chunk.citation)}</div></div>'
+            for h in group
+        )
+        blocks.append(
+            f'<section class="practice" data-doc="{escape(doc_id)}">'
+            f"<h3>{escape(first.short_title)}</h3>"
+            f'<div class="practice-meta">{" · ".join(meta)}</div>'
+            f'<div class="matched">{escape(text(ui, "matched"))}: {escape(matched)}</div>'
+            f"{excerpts}</section>"
+        )
+    return '<div class="results" id="results">' + "".join(blocks) + "</div>"
+
+
+def render_card(document: Document, doc_id: str, ui: str, matched: Iterable[str] = ()) -> str:
+    """One practice (or the front matter) whole, sections in order, matched ones marked."""
+    matched = set(matched)
+    card = next((c for c in document.cards if c.card_id == doc_id), None)
+    if card is not None:
+        head = (
+            f"<h2>{escape(card.title)}</h2>"
+            f'<div class="practice-meta">{escape(card.author or text(ui, "no_author"))}'
+            f"{' · ' + escape(places(card.countries)) if card.countries else ''}"
+            f" · {escape(LANGUAGE_NAMES[ui].get(card.language, card.language))}"
+            f"{' · ' + escape(card.part) if card.part else ''}</div>"
+        )
+        sections: Sequence[Section] = card.sections
+    else:
+        head = (
+            f"<h2>{escape(SECTION_NAMES[ui]['preface'])} / {escape(SECTION_NAMES[ui]['introduction'])}</h2>"
+        )
+        sections = document.front_matter
+    body = "".join(
+        f'<section class="card-section{" matched" if section.key in matched else ""}" data-section="{escape(section.key)}">'
+        f"<h4>{escape(section.label)}"
+        f"{' — p. ' + escape(section.page) if section.page is not None else ''}</h4>"
+        f'<div class="section-text" lang="{escape(section.language)}">{paragraphs(section.text)}</div></section>'
+        for section in sections
+    )
+    return f'<article class="card" id="card-view" data-doc="{escape(doc_id)}">{head}{body}</article>'
+
+
+def render_practice_list(documents: Sequence[Document], ui: str) -> str:
+    """A table of every practice: title, author, countries, language, sections present."""
+    names = SECTION_NAMES[ui]
+    rows = []
+    for document in documents:
+        for card in document.cards:
+            rows.append(_practice_row(card, names, ui))
+    header = "".join(
+        f"<th>{escape(label)}</th>"
+        for label in (
+            text(ui, "card"),
+            "Author" if ui == "en" else "Autor",
+            text(ui, "countries"),
+            text(ui, "languages"),
+            text(ui, "sections_present"),
+        )
+    )
+    return f'<table class="practice-list" id="practice-list"><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _practice_row(card: Card, names: dict[str, str], ui: str) -> str:
+    sections = ", ".join(names.get(section.key, section.key) for section in card.sections)
+    return (
+        f"<tr><td>{escape(card.short_title)}</td><td>{escape(card.author or '')}</td>"
+        f"<td>{escape(places(card.countries))}</td><td>{escape(LANGUAGE_NAMES[ui].get(card.language, card.language))}</td>"
+        f"<td>{escape(sections)}</td></tr>"
+    )
+
+
+STYLE = """
+.status { color: #444; font-size: 0.9em; margin: 0.2em 0 0.6em; }
+.answer { border-left: 4px solid #2a6; padding: 0.5em 0.9em; background: #f3fbf6; }
+.answer.weak { border-left-color: #c80; background: #fff8ec; }
+.answer .marker, .excerpt .rank { font-weight: 600; }
+.lang-tag { font-size: 0.75em; color: #555; border: 1px solid #bbb; border-radius: 3px; padding: 0 3px; }
+.practice { border: 1px solid #ddd; border-radius: 6px; padding: 0.6em 0.9em; margin: 0.6em 0; }
+.practice h3 { margin: 0 0 0.2em; }
+.practice-meta, .matched, .citation { color: #555; font-size: 0.88em; }
+.excerpt { margin: 0.5em 0; padding-top: 0.4em; border-top: 1px dashed #e2e2e2; }
+.excerpt-text mark { background: #fff1a8; }
+.card-section { margin: 0.8em 0; }
+.card-section.matched { background: #fff9d6; border-left: 4px solid #e0b400; padding-left: 0.6em; }
+.practice-list { border-collapse: collapse; width: 100%; }
+.practice-list td, .practice-list th { border: 1px solid #ddd; padding: 4px 6px; text-align: left; vertical-align: top; }
+"""

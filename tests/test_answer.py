@@ -1,0 +1,92 @@
+"""Extractive answers quote the compendium verbatim, cite it, and admit when nothing answers."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from compendium.answer import NO_CLEAR_ANSWER, build_answer, verify_quote
+
+QUESTIONS = [
+    "¿Cuántas personas atendió Plan Familia hasta diciembre de 2018?",
+    "How was family accompaniment scaled?",
+    "Quem financiou a estratégia?",
+    "Quels ministères ont coordonné le plan ?",
+    "correo de contacto",
+    "What share of employment does the social economy represent?",
+    "Turín",
+    "BDH MIES",
+]
+
+
+def test_how_many_people_quotes_the_total_and_cites_results(keyword_searcher):
+    query = "¿Cuántas personas atendió Plan Familia hasta diciembre de 2018?"
+    answer = build_answer(keyword_searcher, query, keyword_searcher.search(query, k=5))
+    assert answer.clear
+    assert "74.004" in answer.text
+    quote = next(q for q in answer.quotes if "74.004" in q.text)
+    citation = next(c for c in answer.citations if c.marker == quote.marker)
+    assert citation.section == "results"
+    assert citation.section_label == "Resultados"
+    assert citation.author == "Carmen Scott Alava"
+    assert f"[{quote.marker}]" in answer.text
+
+
+@pytest.mark.parametrize("query", QUESTIONS)
+def test_every_quote_is_a_verbatim_slice_of_its_cited_chunk(keyword_searcher, query):
+    hits = keyword_searcher.search(query, k=5)
+    answer = build_answer(keyword_searcher, query, hits)
+    chunks = {chunk.chunk_id: chunk for chunk in keyword_searcher.chunks}
+    assert len(answer.quotes) <= 3
+    for quote in answer.quotes:
+        assert verify_quote(quote, chunks[quote.chunk_id])
+        assert quote.text in chunks[quote.chunk_id].text
+        assert any(c.marker == quote.marker and c.chunk_id == quote.chunk_id for c in answer.citations)
+
+
+WORDS = st.sampled_from(
+    "familia family familles família plan resultados results fondos funds OIT ILO Chile Ecuador "
+    "cooperación social economía economy 74.004 2018 acompañamiento accompaniment zona MIES BDH "
+    "cómo how quién who combien quanto escaló scaled xyz qwerty".split()
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(WORDS, min_size=1, max_size=8))
+def test_quotes_verify_for_any_question(hybrid_searcher, words):
+    query = " ".join(words)
+    answer = build_answer(hybrid_searcher, query, hybrid_searcher.search(query, k=5))
+    chunks = {chunk.chunk_id: chunk for chunk in hybrid_searcher.chunks}
+    for quote in answer.quotes:
+        assert verify_quote(quote, chunks[quote.chunk_id])
+    assert answer.clear == bool(answer.quotes)
+
+
+@pytest.mark.parametrize("query", ["xyzzy plugh frobnicate", "qwertyuiop asdfgh", "zzz"])
+def test_a_nonsense_question_gets_no_forced_answer(keyword_searcher, query):
+    answer = build_answer(keyword_searcher, query, keyword_searcher.search(query, k=5))
+    assert not answer.clear
+    assert answer.quotes == () and answer.citations == ()
+    assert answer.text == NO_CLEAR_ANSWER
+
+
+def test_answers_keep_the_source_language(keyword_searcher):
+    query = "How many people did Plan Familia serve?"
+    answer = build_answer(keyword_searcher, query, keyword_searcher.search(query, k=5))
+    chunks = {chunk.chunk_id: chunk for chunk in keyword_searcher.chunks}
+    assert answer.quotes
+    for quote in answer.quotes:
+        assert quote.lang == chunks[quote.chunk_id].lang
+
+
+def test_a_tampered_quote_does_not_verify(keyword_searcher):
+    query = "correo de contacto de Carmen Scott"
+    answer = build_answer(keyword_searcher, query, keyword_searcher.search(query, k=3))
+    chunks = {chunk.chunk_id: chunk for chunk in keyword_searcher.chunks}
+    quote = answer.quotes[0]
+    from dataclasses import replace
+
+    assert verify_quote(quote, chunks[quote.chunk_id])
+    assert not verify_quote(replace(quote, text=quote.text + " (edited)"), chunks[quote.chunk_id])
+    assert not verify_quote(replace(quote, start=quote.start + 1), chunks[quote.chunk_id])

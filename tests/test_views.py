@@ -1,0 +1,52 @@
+"""Rendered HTML escapes corpus and query text, highlights matches and groups by practice."""
+
+from __future__ import annotations
+
+from compendium.analyzer import Analyzer
+from compendium.answer import build_answer
+from compendium.records import Document
+from compendium.views import escape, highlight, render_answer, render_card, render_results
+
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> ${alert(2)}'
+
+
+def test_escape_neutralises_markup_and_template_syntax():
+    out = escape(HOSTILE)
+    assert "<script" not in out and "<img" not in out and "${" not in out
+    assert "&lt;script&gt;" in out
+
+
+def test_highlight_marks_query_words_and_escapes_the_rest():
+    analyzer = Analyzer()
+    stems = {v for t in analyzer.query_terms("familias") for v in t.variants}
+    out = highlight("La familia <b>unida</b>", "es", stems, analyzer)
+    assert "<mark>familia</mark>" in out
+    assert "&lt;b&gt;unida&lt;/b&gt;" in out
+
+
+def test_results_are_grouped_by_practice_with_citations(keyword_searcher):
+    hits = keyword_searcher.search("acompañamiento familiar resultados OIT", k=8)
+    html = render_results(hits, "acompañamiento familiar", keyword_searcher.analyzer, "en")
+    doc_ids = list(dict.fromkeys(hit.chunk.doc_id for hit in hits))
+    assert html.count('<section class="practice"') == len(doc_ids)
+    for hit in hits:
+        assert escape(hit.chunk.citation) in html
+
+
+def test_a_hostile_card_renders_as_text(keyword_searcher):
+    document = keyword_searcher.index.documents[0]
+    card = document.cards[0]
+    from dataclasses import replace
+
+    section = replace(card.sections[0], text=HOSTILE)
+    hostile = replace(document, cards=(replace(card, title=HOSTILE, sections=(section,)),))
+    html = render_card(Document.from_dict(hostile.to_dict()), card.card_id, "es", ["objectives"])
+    assert "<script" not in html and "<img" not in html and "${" not in html
+    assert "&lt;script&gt;" in html and 'class="card-section matched"' in html
+
+
+def test_answer_html_shows_markers_language_and_citations(keyword_searcher):
+    query = "¿Cuántas personas atendió Plan Familia hasta diciembre de 2018?"
+    answer = build_answer(keyword_searcher, query, keyword_searcher.search(query, k=5))
+    html = render_answer(answer, "en")
+    assert "[1]" in html and "Spanish" in html and 'id="citation-1"' in html
