@@ -31,7 +31,7 @@ _MIN_COVERAGE = 0.2
 # With a real embedding model, a sentence this similar to the question answers it even when
 # it shares no word with it (a question in another language).
 _MIN_DENSE = 0.82
-_FOLLOWER_SHARE = 0.6
+_FOLLOWER_SHARE = 0.7
 _FOLLOWER_EVIDENCE = 0.5
 _NUMBER = re.compile(r"\d")
 _NUMBERS = re.compile(r"\d+(?:[.,]\d+)*")
@@ -377,7 +377,7 @@ def _dense_similarities(searcher: Searcher, query: str, candidates: list[_Candid
     embedder = searcher.embedder
     assert embedder is not None
     texts = [c.chunk.text[c.start : c.end] for c in candidates]
-    vectors = embedder.embed_passages(texts)
+    vectors = searcher.embed_sentences(texts)
     return vectors @ np.asarray(embedder.embed_query(query), dtype=np.float32)
 
 

@@ -243,7 +243,8 @@ def _eval(args: argparse.Namespace, out: TextIO) -> int:
             rows = tune([args.corpus], load_questions(Path(args.questions)), Path(scratch), model=args.model)
         table = format_tuning(rows)
         target = Path(args.output) / "tuning.md"
-        target.write_text("# Tuning grid (dev split only)\n\n" + table + "\n", encoding="utf-8")
+        heading = "## Tuning grid (dev split only; produced by `python -m compendium eval --tune`)"
+        target.write_text(f"{heading}\n\n{table}\n", encoding="utf-8")
         out.write(table + f"\n\nwrote {target}\n")
         return EXIT_OK
     with tempfile.TemporaryDirectory(prefix="compendium-eval-") as scratch:
@@ -256,7 +257,9 @@ def _eval(args: argparse.Namespace, out: TextIO) -> int:
                 _stderr(f"question file: {problem}")
             return EXIT_FAILED
         results = evaluate(searcher, questions, configs)
-    report, data = write_report(results, Path(args.output))
+    extra = [Path(args.output) / name for name in ("decisions.md", "tuning.md")]
+    notes = "\n\n".join(path.read_text(encoding="utf-8") for path in extra if path.exists())
+    report, data = write_report(results, Path(args.output), notes=notes)
     out.write(format_table(results) + "\n")
     out.write(f"\nwrote {report} and {data}\n")
     return EXIT_OK

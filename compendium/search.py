@@ -142,10 +142,20 @@ class Searcher:
     model_status: ModelStatus
     options: SearchOptions = field(default_factory=SearchOptions)
     intents: Glossary | None = None
+    _sentence_vectors: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.intents is None:
             self.intents = section_intents(self.analyzer)
+
+    def embed_sentences(self, texts: Sequence[str]) -> np.ndarray:
+        """Passage vectors of ``texts``, cached: answers re-read the same sentences often."""
+        assert self.embedder is not None
+        missing = list(dict.fromkeys(text for text in texts if text not in self._sentence_vectors))
+        if missing:
+            for text, vector in zip(missing, self.embedder.embed_passages(missing), strict=True):
+                self._sentence_vectors[text] = vector
+        return np.stack([self._sentence_vectors[text] for text in texts])
 
     @classmethod
     def open(

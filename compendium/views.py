@@ -106,7 +106,7 @@ def render_results(
     for doc_id, group in groups.items():
         first = group[0].chunk
         matched = ", ".join(dict.fromkeys(names.get(h.chunk.section, h.chunk.section) for h in group))
-        meta = [escape(first.author or text(ui, "no_author"))]
+        meta = [] if first.kind == "front-matter" else [escape(first.author or text(ui, "no_author"))]
         if first.countries:
             meta.append(escape(places(first.countries)))
         excerpts = "".join(

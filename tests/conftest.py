@@ -94,3 +94,46 @@ def keyword_searcher(tmp_path_factory):
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+HOSTILE_CARD = """PARTE IB: CONTRIBUCIONES DE PRUEBA
+
+Cooperativas <script>window.__xss = 1; alert("xss")</script> de recicladores en Bogotá
+
+(por Persona <img src=x onerror="window.__xss = 2">)
+Objetivo (s) Formalizar el trabajo de recicladores <script>window.__xss = 3</script> en cooperativas.
+Resultados Se formalizaron 120 recicladores <img src=x onerror="window.__xss = 4"> ${window.__xss = 5}.
+"""
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def running_app(tmp_path_factory):
+    """The real app on a free port, over the seed plus a planted hostile card, keyword mode."""
+    import os
+    import shutil
+
+    from compendium.search import Searcher
+    from compendium.webapp import build_app, launch
+
+    root = tmp_path_factory.mktemp("app")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED, corpus / SEED.name)
+    (corpus / "hostile.txt").write_text(HOSTILE_CARD, encoding="utf-8")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("HF_HOME", str(root / "hf-home"))
+    searcher = Searcher.open([corpus], root / "index", model="intfloat/multilingual-e5-small")
+    exports = root / "exports"
+    demo = build_app(searcher, exports)
+    port = _free_port()
+    launch(demo, "127.0.0.1", port, block=False, exports_dir=exports)
+    yield {"url": f"http://127.0.0.1:{port}/", "root": root, "searcher": searcher}
+    demo.close()

@@ -35,7 +35,12 @@ def parts():
 def build(corpus_dir: Path, index_dir: Path, embedder, parts, config: IndexConfig | None = None):
     analyzer, glossary = parts
     return build_index(
-        [corpus_dir], index_dir, embedder=embedder, analyzer=analyzer, glossary=glossary, config=config
+        [corpus_dir],
+        index_dir,
+        embedder=embedder,
+        analyzer=analyzer,
+        glossary=glossary,
+        config=config or IndexConfig(),
     )
 
 
