@@ -42,6 +42,21 @@ _QUESTION_WORDS = frozenset(
 )
 
 
+# Portuguese endings people type without their accents ("capacitacao", "acoes"). The
+# Portuguese stemmer only strips the accented forms, so the query's Portuguese variant
+# restores them first; the other languages stem unaccented words the same either way.
+_PT_UNACCENTED_ENDINGS = (("coes", "ções"), ("cao", "ção"), ("oes", "ões"), ("aes", "ães"), ("ao", "ão"))
+
+
+def _restore_portuguese_accents(token: str) -> str:
+    if token != fold(token):
+        return token
+    for plain, accented in _PT_UNACCENTED_ENDINGS:
+        if token.endswith(plain) and len(token) > len(plain) + 2:
+            return token[: -len(plain)] + accented
+    return token
+
+
 @dataclass(frozen=True)
 class QueryTerm:
     """One query word: its surface form and its stems in every supported language."""
@@ -147,7 +162,10 @@ class Analyzer:
         for token in self.tokens(text):
             if self.is_query_stopword(token, query_lang):
                 continue
-            variants = frozenset(self.stem(token, lang) for lang in self.languages)
+            variants = {self.stem(token, lang) for lang in self.languages}
+            if "pt" in self.languages:
+                variants.add(self.stem(_restore_portuguese_accents(token), "pt"))
+            variants = frozenset(variants)
             if variants not in seen:
                 seen.add(variants)
                 terms.append(QueryTerm(surface=token, variants=variants))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -215,6 +216,10 @@ class Searcher:
     def chunks(self) -> tuple[Chunk, ...]:
         return self.index.chunks
 
+    @cached_property
+    def _chunks_by_id(self) -> dict[str, Chunk]:
+        return {chunk.chunk_id: chunk for chunk in self.chunks}
+
     def search(
         self, query: str, k: int = 5, filters: Filters | None = None, options: SearchOptions | None = None
     ) -> list[Hit]:
@@ -241,7 +246,7 @@ class Searcher:
             fused = keyword or dense
         keyword_pos = {chunk_id: (rank, score) for rank, (chunk_id, score) in enumerate(keyword, start=1)}
         dense_pos = {chunk_id: (rank, score) for rank, (chunk_id, score) in enumerate(dense, start=1)}
-        by_id = {chunk.chunk_id: chunk for chunk in self.chunks}
+        by_id = self._chunks_by_id
         mode = HYBRID if retrievers == HYBRID else retrievers
         hits: list[Hit] = []
         seen_sections: set[tuple[str, int]] = set()

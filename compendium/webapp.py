@@ -176,7 +176,8 @@ def build_app(searcher: Searcher, exports_dir: Path, ui: str = "en"):  # type: i
     def language_choices(lang: str) -> list[tuple[str, str]]:
         return [(name, code) for code, name in LANGUAGE_NAMES[lang].items()]
 
-    with gr.Blocks(title=text(ui, "title")) as demo:
+    # No analytics or update checks: the app must not call out, and often cannot.
+    with gr.Blocks(title=text(ui, "title"), analytics_enabled=False) as demo:
         ui_lang = gr.Radio(
             [("English", "en"), ("Español", "es")],
             value=ui,
@@ -201,7 +202,7 @@ def build_app(searcher: Searcher, exports_dir: Path, ui: str = "en"):  # type: i
                     search_button = gr.Button(
                         text(ui, "search"), variant="primary", scale=1, elem_id="search-button"
                     )
-                examples = gr.Examples(
+                gr.Examples(
                     examples=[[q] for q in EXAMPLE_QUESTIONS], inputs=[query], label=text(ui, "examples")
                 )
                 with gr.Accordion(text(ui, "filters"), open=False) as filters_box:
@@ -387,10 +388,8 @@ def build_app(searcher: Searcher, exports_dir: Path, ui: str = "en"):  # type: i
             ],
             api_visibility="private",
         )
-        del examples  # laid out above; no events of its own
 
         gr.api(handlers.api_search, api_name="search")
-    demo.compendium_css = STYLE  # type: ignore[attr-defined]
     return demo
 
 
@@ -405,7 +404,7 @@ def launch(
         server_port=port,
         share=False,
         prevent_thread_lock=not block,
-        css=getattr(demo, "compendium_css", None),
+        css=STYLE,
         allowed_paths=[str(exports_dir)] if exports_dir else None,
         ssr_mode=False,
         quiet=True,

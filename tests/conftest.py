@@ -12,6 +12,23 @@ from compendium.records import Card, Document
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "corpus" / "ilo-sstc-sse-good-practices-2019.txt"
+#: The JSON shape of a hit that scripts and the app rely on (issue: keep it stable).
+HIT_KEYS = frozenset(
+    {
+        "rank",
+        "score",
+        "doc_id",
+        "title",
+        "author",
+        "section",
+        "section_label",
+        "lang",
+        "page",
+        "countries",
+        "text",
+        "citation",
+    }
+)
 
 
 @pytest.fixture(scope="session")

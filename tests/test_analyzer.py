@@ -32,6 +32,8 @@ def matches(query: str, document: str, lang: str = "es") -> bool:
         ("familles", "la famille", "fr"),
         ("cooperação", "cooperações", "pt"),
         ("informacion", "información", "es"),
+        ("capacitacao", "capacitação", "pt"),
+        ("organizacoes", "organização", "pt"),
     ],
 )
 def test_inflections_accents_and_numbers_match(query, document, lang):

@@ -9,23 +9,9 @@ import urllib.request
 import pytest
 
 from compendium.webapp import Handlers
-from tests.conftest import SEED
+from tests.conftest import HIT_KEYS, SEED
 
 pytestmark = pytest.mark.app
-HIT_KEYS = {
-    "rank",
-    "score",
-    "doc_id",
-    "title",
-    "author",
-    "section",
-    "section_label",
-    "lang",
-    "page",
-    "countries",
-    "text",
-    "citation",
-}
 
 
 def test_api_search_returns_cited_hits_and_an_answer(running_app):

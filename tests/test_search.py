@@ -10,22 +10,9 @@ import pytest
 
 from compendium.cli import main
 from compendium.search import Filters, SearchOptions
+from tests.conftest import HIT_KEYS
 
 CARD = "parte-ia-01-generacion-de-la-estrategia-de-acompanamiento-familiar-plan-familia"
-HIT_KEYS = {
-    "rank",
-    "score",
-    "doc_id",
-    "title",
-    "author",
-    "section",
-    "section_label",
-    "lang",
-    "page",
-    "countries",
-    "text",
-    "citation",
-}
 
 
 @pytest.mark.parametrize("query", ["family accompaniment", "conditional cash transfers"])
