@@ -155,7 +155,7 @@ def build_answer(
     (the search's) decide whether glossary translations count as the question's words.
     """
     query = " ".join(query.split())
-    candidates = _candidates(hits[:_CANDIDATE_HITS], searcher.chunks)
+    candidates = _candidates(searcher, hits[:_CANDIDATE_HITS])
     if not query or not candidates:
         return Answer(query=query, quotes=(), citations=(), clear=False, message=NO_CLEAR_ANSWER)
     use_glossary = options.glossary if options is not None else searcher.options.glossary
@@ -217,17 +217,13 @@ def verify_quote(quote: Quote, chunk: Chunk) -> bool:
     return chunk.chunk_id == quote.chunk_id and chunk.text[quote.start : quote.end] == quote.text
 
 
-def _candidates(hits: Sequence[Hit], all_chunks: Sequence[Chunk]) -> list[_Candidate]:
+def _candidates(searcher: Searcher, hits: Sequence[Hit]) -> list[_Candidate]:
     """Sentences of the top hits' whole sections: search keeps one window per section, but
     the answer may sit in a sibling window (the total row of a table split in two)."""
-    windows: dict[tuple[str, int], list[Chunk]] = {}
-    for chunk in all_chunks:
-        windows.setdefault((chunk.doc_id, chunk.section_ordinal), []).append(chunk)
     found = []
     seen: set[tuple[str, int, int]] = set()
     for hit in hits:
-        section = (hit.chunk.doc_id, hit.chunk.section_ordinal)
-        siblings = sorted(windows.get(section, [hit.chunk]), key=lambda c: c.chunk_id != hit.chunk.chunk_id)
+        siblings = sorted(searcher.section_windows(hit.chunk), key=lambda c: c.chunk_id != hit.chunk.chunk_id)
         for chunk in siblings:
             for start, end in sentence_spans(chunk.text):
                 text = chunk.text[start:end]
@@ -390,22 +386,8 @@ def _is_row(candidate: _Candidate) -> bool:
 
 
 def _same_block_rows(a: _Candidate, b: _Candidate) -> bool:
-    """Both are figure rows of the same table (same section, adjacent short lines)."""
-    if (a.chunk.doc_id, a.chunk.section_ordinal) != (b.chunk.doc_id, b.chunk.section_ordinal):
-        return False
-    if not (_is_row(a) and _is_row(b)):
-        return False
-    first, second = sorted((a, b), key=lambda c: c.chunk.start + c.start)
-    between = first.chunk.text  # both rows lie in one block when only short lines separate them
-    lo = first.chunk.start + first.end
-    hi = second.chunk.start + second.start
-    section_text_start = first.chunk.start
-    gap = (
-        between[lo - section_text_start : hi - section_text_start]
-        if hi - section_text_start <= len(between)
-        else ""
-    )
-    return all(0 < len(line.split()) <= _BLOCK_LINE_WORDS for line in gap.strip().split("\n") if line.strip())
+    """Both are figure rows of the same table (the same block of short lines)."""
+    return a.block is not None and a.block == b.block and _is_row(a) and _is_row(b)
 
 
 def _overlaps(a: _Candidate, b: _Candidate) -> bool:

@@ -176,7 +176,7 @@ def evaluate(
 def _run_config(
     searcher: Searcher, questions: Sequence[Question], options: SearchOptions, dense_answers: bool
 ) -> dict[str, Any]:
-    chunks = {chunk.chunk_id: chunk for chunk in searcher.chunks}
+    chunks = searcher.chunk_by_id
     rows = []
     for q in questions:
         hits = searcher.search(q.question, k=DEPTH, options=options)

@@ -217,8 +217,20 @@ class Searcher:
         return self.index.chunks
 
     @cached_property
-    def _chunks_by_id(self) -> dict[str, Chunk]:
+    def chunk_by_id(self) -> dict[str, Chunk]:
+        """Every chunk under its id."""
         return {chunk.chunk_id: chunk for chunk in self.chunks}
+
+    @cached_property
+    def _windows(self) -> dict[tuple[str, int], tuple[Chunk, ...]]:
+        grouped: dict[tuple[str, int], list[Chunk]] = {}
+        for chunk in self.chunks:
+            grouped.setdefault((chunk.doc_id, chunk.section_ordinal), []).append(chunk)
+        return {key: tuple(chunks) for key, chunks in grouped.items()}
+
+    def section_windows(self, chunk: Chunk) -> tuple[Chunk, ...]:
+        """All windows of the section ``chunk`` belongs to, in order."""
+        return self._windows.get((chunk.doc_id, chunk.section_ordinal), (chunk,))
 
     def search(
         self, query: str, k: int = 5, filters: Filters | None = None, options: SearchOptions | None = None
@@ -246,8 +258,8 @@ class Searcher:
             fused = keyword or dense
         keyword_pos = {chunk_id: (rank, score) for rank, (chunk_id, score) in enumerate(keyword, start=1)}
         dense_pos = {chunk_id: (rank, score) for rank, (chunk_id, score) in enumerate(dense, start=1)}
-        by_id = self._chunks_by_id
-        mode = HYBRID if retrievers == HYBRID else retrievers
+        by_id = self.chunk_by_id
+        mode = retrievers
         hits: list[Hit] = []
         seen_sections: set[tuple[str, int]] = set()
         for chunk_id, score in fused:

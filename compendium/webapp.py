@@ -51,7 +51,7 @@ class Handlers:
     def __init__(self, searcher: Searcher, exports_dir: Path) -> None:
         self.searcher = searcher
         self.exports_dir = exports_dir
-        self.chunks = {chunk.chunk_id: chunk for chunk in searcher.chunks}
+        self.chunks = searcher.chunk_by_id
 
     # -- search -----------------------------------------------------------------------------
     def search(
