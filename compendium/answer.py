@@ -309,6 +309,8 @@ def _score(
             score += 0.1
         if numeric_question and evidence > 0 and any(not _YEAR.match(t) for t in _NUMBERS.findall(text)):
             score += 0.25
+            # "How many in all?" over a table is answered by its total row ("Total general",
+            # "Total", "Totale", "Totais": the same word opens it in all four languages).
             if text.lstrip().lower().startswith("total"):
                 score += 0.15
         if date_question and evidence > 0 and _DATE_WORDS.search(text):

@@ -17,6 +17,8 @@ from compendium.taxonomy import Taxonomy
 from compendium.textnorm import collapse_spaces, fold
 
 _LIST_MARKER = re.compile(r"^(?:[-–—•·▪◦*]\s*|\(?[a-zA-Z]\)\s|\(?\d{1,2}[.)]\s|[ivxIVX]{1,4}[.)]\s)")
+_WORD = re.compile(r"\w+")
+_TRAILING_WORD = re.compile(r"\w+$")
 _TERMINAL = re.compile(r"[.!?;:…][\"”»')\]]*$")
 _TABLE_ROW = re.compile(r"^\S.{0,60}?\s\d[\d.,]*$")
 _ADDRESS_END = re.compile(r"(?:\S+@\S+\.\w+|https?://\S+|www\.\S+)$")
@@ -56,8 +58,18 @@ def typical_width(lines: list[Line]) -> int:
     return lengths[min(len(lengths) - 1, int(len(lengths) * 0.9))]
 
 
-def clean_lines(lines: list[Line], taxonomy: Taxonomy, width: int | None = None) -> CleanText:
-    """Rebuild paragraphs from ``lines`` and drop template instructions."""
+def clean_lines(
+    lines: list[Line],
+    taxonomy: Taxonomy,
+    width: int | None = None,
+    vocabulary: frozenset[str] = frozenset(),
+) -> CleanText:
+    """Rebuild paragraphs from ``lines`` and drop template instructions.
+
+    ``vocabulary`` (folded words of the whole card) tells a word hyphenated at a line break
+    ("coope-" / "rativas", joined because "cooperativas" occurs elsewhere) from a compound that
+    keeps its hyphen ("socio-" / "económico").
+    """
     content = [line for line in lines if line.text.strip()]
     if not content:
         return CleanText(text="", page_starts=(), removed=())
@@ -73,7 +85,10 @@ def clean_lines(lines: list[Line], taxonomy: Taxonomy, width: int | None = None)
             elif (
                 chars and chars[-1] == "-" and piece[:1].islower() and len(chars) > 1 and chars[-2].isalpha()
             ):
-                separator = ""  # a word hyphenated across lines: "socio-" + "económico"
+                separator = ""  # a word broken at the line end: "socio-" + "económico"
+                if _hyphen_is_a_break(chars, piece, vocabulary):
+                    chars.pop()
+                    pages.pop()
             else:
                 separator = " "
             chars.extend(separator)
@@ -84,6 +99,19 @@ def clean_lines(lines: list[Line], taxonomy: Taxonomy, width: int | None = None)
     text, pages, removed = _drop_instructions(text, pages, taxonomy)
     text, pages = _tidy(text, pages)
     return CleanText(text=text, page_starts=_compress(pages), removed=tuple(removed))
+
+
+def words_of(text: str) -> frozenset[str]:
+    """Folded words of ``text``: the vocabulary :func:`clean_lines` checks hyphen breaks against."""
+    return frozenset(_WORD.findall(fold(text)))
+
+
+def _hyphen_is_a_break(chars: list[str], piece: str, vocabulary: frozenset[str]) -> bool:
+    head = _TRAILING_WORD.search("".join(chars[-40:-1]))
+    tail = _WORD.match(fold(piece))
+    if head is None or tail is None:
+        return False
+    return fold(head.group(0)) + tail.group(0) in vocabulary
 
 
 def _breaks_between(previous: Line, line: Line, width: int) -> bool:

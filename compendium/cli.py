@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import TextIO
 
-from compendium.settings import DEFAULT_CORPUS, DEFAULT_INDEX, DEFAULT_QUESTIONS
+from compendium.settings import DEFAULT_CORPUS, DEFAULT_INDEX, EVAL_CORPUS, EVAL_QUESTIONS
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -71,10 +71,14 @@ def _parser() -> argparse.ArgumentParser:
         help="comma-separated subset of: "
         "keyword, keyword+glossary, dense, hybrid-rrf, hybrid-convex (default: all)",
     )
-    evaluate.add_argument("--questions", default=str(DEFAULT_QUESTIONS), help="question file (JSONL)")
-    evaluate.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="corpus folder or file")
     evaluate.add_argument(
-        "--output", default=str(DEFAULT_QUESTIONS.parent), help="where report.md and results.json go"
+        "--questions", default=str(EVAL_QUESTIONS), help=f"question file (JSONL); default {EVAL_QUESTIONS}"
+    )
+    evaluate.add_argument(
+        "--corpus", default=str(EVAL_CORPUS), help=f"corpus folder or file; default {EVAL_CORPUS}"
+    )
+    evaluate.add_argument(
+        "--output", default=str(EVAL_QUESTIONS.parent.parent), help="where report.md and results.json go"
     )
     evaluate.add_argument("--index", default=None, help="index folder (default: a temporary one)")
     evaluate.add_argument(
@@ -237,16 +241,7 @@ def _eval(args: argparse.Namespace, out: TextIO) -> int:
 
     configs = _split(args.configs) or list(CONFIGS)
     if args.tune:
-        from compendium.evaluation import format_tuning, tune
-
-        with tempfile.TemporaryDirectory(prefix="compendium-tune-") as scratch:
-            rows = tune([args.corpus], load_questions(Path(args.questions)), Path(scratch), model=args.model)
-        table = format_tuning(rows)
-        target = Path(args.output) / "tuning.md"
-        heading = "## Tuning grid (dev split only; produced by `python -m compendium eval --tune`)"
-        target.write_text(f"{heading}\n\n{table}\n", encoding="utf-8")
-        out.write(table + f"\n\nwrote {target}\n")
-        return EXIT_OK
+        return _tune(args, out)
     with tempfile.TemporaryDirectory(prefix="compendium-eval-") as scratch:
         index_dir = Path(args.index) if args.index else Path(scratch) / "index"
         searcher = Searcher.open([args.corpus], index_dir, model=args.model, progress=_stderr)
@@ -259,7 +254,26 @@ def _eval(args: argparse.Namespace, out: TextIO) -> int:
         results = evaluate(searcher, questions, configs)
     extra = [Path(args.output) / name for name in ("decisions.md", "tuning.md")]
     notes = "\n\n".join(path.read_text(encoding="utf-8") for path in extra if path.exists())
-    report, data = write_report(results, Path(args.output), notes=notes)
+    command = f"python -m compendium eval --corpus {args.corpus} --questions {args.questions}"
+    report, data = write_report(
+        results, Path(args.output), title="Evaluation report", source=command, notes=notes
+    )
     out.write(format_table(results) + "\n")
     out.write(f"\nwrote {report} and {data}\n")
+    return EXIT_OK
+
+
+def _tune(args: argparse.Namespace, out: TextIO) -> int:
+    import tempfile
+    from pathlib import Path
+
+    from compendium.evaluation import format_tuning, load_questions, tune
+
+    with tempfile.TemporaryDirectory(prefix="compendium-tune-") as scratch:
+        rows = tune([args.corpus], load_questions(Path(args.questions)), Path(scratch), model=args.model)
+    table = format_tuning(rows)
+    target = Path(args.output) / "tuning.md"
+    heading = "## Tuning grid (dev split only; produced by `python -m compendium eval --tune`)"
+    target.write_text(f"{heading}\n\n{table}\n", encoding="utf-8")
+    out.write(table + f"\n\nwrote {target}\n")
     return EXIT_OK

@@ -1,24 +1,54 @@
 """Countries named in a text, as ISO 3166 alpha-2 codes, in any of the four languages.
 
-Names come from pycountry and its gettext translations (Spanish, French, Portuguese), not from
-a hand-made list. Matching is case-sensitive (country names are capitalised; "chile" the pepper
+Names come from pycountry and its gettext translations (Spanish, French, Portuguese), plus a
+table of common alternative names and demonyms (``data/country_aliases.tsv``: "Turkey",
+"brasileña", "rwandaise"), ambiguous forms left out on purpose. Matching is case-sensitive (country names are capitalised; "chile" the pepper
 or "reunión" the meeting are not countries) but also accepts all-caps ("CHILE:") and missing
 accents ("Mexico").
 """
 
 from __future__ import annotations
 
+import csv
 import gettext
 import re
 import unicodedata
 from collections import Counter
+from importlib import resources
 
 _TRANSLATIONS = ("es", "fr", "pt", "pt_BR")
 # Country names that are also everyday capitalised words in these languages ("Reunión" =
 # meeting, "Granada" = a Spanish city, "Guadalupe" = a saint): they produce more false hits
 # than true ones in practice cards.
 _AMBIGUOUS = frozenset({"Reunión", "Reunião", "Réunion", "Granada", "Guadalupe", "Man"})
+# Territories named after saints, whose names are far more often towns and regions of other
+# countries ("San Martín", a region of Peru; "Santa Elena", a province of Ecuador) than the
+# territory itself.
+_SAINT_TERRITORIES = frozenset({"MF", "BL", "SH", "PM", "SX"})
+_SAINT_WORDS = frozenset({"San", "Santa", "Saint", "Sainte", "São", "Sao", "Sint", "St.", "Saint-Martin"})
 _MIN_NAME = 4
+
+
+def _read_aliases() -> tuple[dict[str, str], dict[str, str]]:
+    """Alternative names ("Turkey", "Ivory Coast") and demonyms ("brasileña", "rwandaise")
+    from ``data/country_aliases.tsv``; forms listed for two countries are dropped."""
+    table = resources.files("compendium.data").joinpath("country_aliases.tsv")
+    kinds: dict[str, dict[str, set[str]]] = {"name": {}, "demonym": {}}
+    with table.open(encoding="utf-8") as handle:
+        rows = [line for line in handle if line.strip() and not line.startswith("#")]
+    for row in csv.DictReader(rows, delimiter="\t"):
+        kinds[row["kind"]].setdefault(row["text"].strip(), set()).add(row["code"])
+    unique = {
+        kind: {form: next(iter(c)) for form, c in forms.items() if len(c) == 1}
+        for kind, forms in kinds.items()
+    }
+    return unique["name"], unique["demonym"]
+
+
+def _alternation(forms: dict[str, str], flags: int = 0) -> re.Pattern[str]:
+    """One regex matching any of ``forms`` as whole words, longest first."""
+    alternatives = sorted(forms, key=len, reverse=True) or ["(?!)"]
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, alternatives)) + r")(?!\w)", flags)
 
 
 def _strip_accents(text: str) -> str:
@@ -36,7 +66,9 @@ class CountryFinder:
 
     def __init__(self) -> None:
         self._pattern: re.Pattern[str] | None = None
+        self._demonym_pattern: re.Pattern[str] | None = None
         self._codes: dict[str, str] = {}
+        self._demonyms: dict[str, str] = {}
 
     def _build(self) -> None:
         import pycountry  # deferred: loading its tables takes a moment
@@ -65,11 +97,18 @@ class CountryFinder:
             if len(alpha_2s) != 1 or len(name) < _MIN_NAME or name in _AMBIGUOUS:
                 continue
             code = next(iter(alpha_2s))
+            if code in _SAINT_TERRITORIES and name.split()[0] in _SAINT_WORDS:
+                continue
             for form in {_strip_accents(name), _strip_accents(name).upper()}:
                 codes.setdefault(form, code)
-        alternatives = sorted(codes, key=len, reverse=True)
+        names_extra, demonyms = _read_aliases()
+        for name, code in names_extra.items():
+            for form in {_strip_accents(name), _strip_accents(name).upper()}:
+                codes.setdefault(form, code)
         self._codes = codes
-        self._pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, alternatives)) + r")(?!\w)")
+        self._pattern = _alternation(codes)
+        self._demonyms = {_strip_accents(form).casefold(): code for form, code in demonyms.items()}
+        self._demonym_pattern = _alternation(self._demonyms, flags=re.IGNORECASE)
 
     def find(self, text: str) -> tuple[str, ...]:
         """Alpha-2 codes mentioned in ``text``, most mentioned first (ties: first mention)."""
@@ -87,8 +126,12 @@ class CountryFinder:
     def _mentions(self, text: str) -> list[tuple[int, str]]:
         if self._pattern is None:
             self._build()
-        assert self._pattern is not None
-        return [
-            (match.start(), self._codes[match.group(0)])
-            for match in self._pattern.finditer(_strip_accents(text))
+        assert self._pattern is not None and self._demonym_pattern is not None
+        # A curly apostrophe ("Côte d’Ivoire") is the same name; one character for one keeps offsets.
+        plain = _strip_accents(text).replace("\u2019", "'")
+        found = [(match.start(), self._codes[match.group(0)]) for match in self._pattern.finditer(plain)]
+        found += [
+            (match.start(), self._demonyms[match.group(0).casefold()])
+            for match in self._demonym_pattern.finditer(plain)
         ]
+        return sorted(found)

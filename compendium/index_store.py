@@ -63,7 +63,7 @@ _PIPELINE_MODULES = (
     "ingest",
     "textnorm",
 )
-_PIPELINE_DATA = ("data/sections.tsv",)
+_PIPELINE_DATA = ("data/sections.tsv", "data/country_aliases.tsv")
 
 Progress = Callable[[str], None]
 

@@ -13,11 +13,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from compendium.cleaning import clean_lines, typical_width
+from compendium.cleaning import clean_lines, typical_width, words_of
 from compendium.countries import CountryFinder
 from compendium.language import LanguageDetector
 from compendium.records import Card, Document, Line, Section, SourceText
-from compendium.taxonomy import CARD_KEYS, FRONT_MATTER_KEYS, UNLABELLED_KEY, Taxonomy, load_taxonomy
+from compendium.taxonomy import (
+    CARD_KEYS,
+    FRONT_MATTER_KEYS,
+    UNLABELLED_KEY,
+    LabelMatch,
+    Taxonomy,
+    load_taxonomy,
+)
 from compendium.textnorm import one_line, slugify
 
 _PART_HEADING = re.compile(
@@ -25,6 +32,7 @@ _PART_HEADING = re.compile(
 )
 _AUTHOR_LINE = re.compile(r"^\s*\(\s*(?:por|by|par|pelo|pela)\s+([^()]{2,160})\)\s*$", re.IGNORECASE)
 _MAX_TITLE_LINES = 6
+_MAX_PART_LINES = 3
 # Labels wrap over at most this many lines in the two-column layout.
 _LABEL_LOOKAHEAD = 6
 _SHORT_TITLE_MAX = 72
@@ -58,9 +66,9 @@ def parse_lines(source: SourceText, *, doc_id: str, path: str, kind: str, tools:
     """Build the document structure from the reader's lines."""
     lines = source.lines
     warnings: list[str] = []
-    parts = [(i, one_line(line.text)) for i, line in enumerate(lines) if _is_part_heading(line)]
     authors = [i for i, line in enumerate(lines) if _AUTHOR_LINE.match(line.text)]
-    card_starts = [_title_start(lines, a, {p for p, _ in parts}) for a in authors]
+    parts, part_lines = _part_headings(lines, set(authors))
+    card_starts = [_title_start(lines, a, part_lines) for a in authors]
     body_start = min([p for p, _ in parts] + card_starts + [len(lines)])
 
     front = _parse_front_matter(source, 0, body_start, tools, warnings)
@@ -79,7 +87,7 @@ def parse_lines(source: SourceText, *, doc_id: str, path: str, kind: str, tools:
             )
         )
         next_start = card_starts[number + 1] if number + 1 < len(authors) else len(lines)
-        _warn_gap(lines, end, next_start, {p for p, _ in parts}, warnings)
+        _warn_gap(lines, end, next_start, part_lines, warnings)
     if not cards and not front:
         warnings.append("no practice card or front matter found")
     return Document(
@@ -91,6 +99,40 @@ def parse_lines(source: SourceText, *, doc_id: str, path: str, kind: str, tools:
         warnings=tuple(warnings),
         pages=source.pages,
     )
+
+
+def _part_headings(lines: Sequence[Line], authors: set[int]) -> tuple[list[tuple[int, str]], set[int]]:
+    """Part headings as ``(first line, text)``, and every line they cover.
+
+    A heading may wrap ("PARTE IB: CONTRIBUCIONES DE LOS" / "PARTICIPANTES DE LA ACADEMIA"):
+    the capitalised lines right after it continue it, as long as the card title below keeps at
+    least one line of its own.
+    """
+    parts: list[tuple[int, str]] = []
+    covered: set[int] = set()
+    for index, line in enumerate(lines):
+        if index in covered or not _is_part_heading(line):
+            continue
+        next_author = min((a for a in authors if a > index), default=len(lines))
+        last = index
+        while (
+            last - index < _MAX_PART_LINES - 1
+            and last + 1 < next_author
+            and _continues_heading(lines[last + 1])
+            and any(lines[i].text.strip() for i in range(last + 2, next_author))
+        ):
+            last += 1
+        parts.append((index, one_line(" ".join(lines[i].text for i in range(index, last + 1)))))
+        covered.update(range(index, last + 1))
+    return parts, covered
+
+
+def _continues_heading(line: Line) -> bool:
+    text = line.text.strip()
+    letters = [ch for ch in text if ch.isalpha()]
+    if line.role == "cell" or not letters or len(text) > 80 or _AUTHOR_LINE.match(text):
+        return False
+    return sum(ch.isupper() for ch in letters) > 0.8 * len(letters)
 
 
 def _is_part_heading(line: Line) -> bool:
@@ -107,17 +149,26 @@ def _title_start(lines: Sequence[Line], author_index: int, part_lines: set[int])
     index = author_index - 1
     while index >= 0 and not lines[index].text.strip() and author_index - index <= 3:
         index -= 1
+    # Text extracted with a blank line after every line: a single blank line is no break.
+    spaced = _double_spaced(lines, author_index)
     start = index + 1
-    while (
-        index >= 0
-        and lines[index].text.strip()
-        and index not in part_lines
-        and lines[index].role != "cell"
-        and start - index <= _MAX_TITLE_LINES
-    ):
+    taken = 0
+    while index >= 0 and index not in part_lines and lines[index].role != "cell" and taken < _MAX_TITLE_LINES:
+        if not lines[index].text.strip():
+            if spaced and index > 0 and lines[index - 1].text.strip() and index - 1 not in part_lines:
+                index -= 1
+                continue
+            break
         start = index
+        taken += 1
         index -= 1
     return start
+
+
+def _double_spaced(lines: Sequence[Line], author_index: int) -> bool:
+    """Whether the lines after the author line alternate text and blank lines."""
+    after = [lines[i].text.strip() != "" for i in range(author_index + 1, min(len(lines), author_index + 7))]
+    return len(after) == 6 and after == [False, True] * 3
 
 
 def _parse_front_matter(
@@ -144,7 +195,10 @@ def _parse_front_matter(
         block = _OpenSection(
             key=key, label=label, first_line=index, lines=list(lines[index + 1 : stop]), last_line=stop - 1
         )
-        section = _finish_section(source, block, None, tools, warnings, context=f"front matter {label}")
+        vocabulary = words_of(" ".join(line.text for line in block.lines))
+        section = _finish_section(
+            source, block, None, tools, vocabulary, warnings, context=f"front matter {label}"
+        )
         if section is not None:
             sections.append(section)
     return sections
@@ -170,10 +224,18 @@ def _parse_card(
     width = typical_width([line for block in blocks for line in block.lines])
     all_text = " ".join(line.text for line in lines[start:end])
     card_language = tools.languages.detect(all_text) or "es"
+    vocabulary = words_of(all_text)
     sections = []
     for block in blocks:
         section = _finish_section(
-            source, block, width, tools, warnings, context=card_id, fallback_language=card_language
+            source,
+            block,
+            width,
+            tools,
+            vocabulary,
+            warnings,
+            context=card_id,
+            fallback_language=card_language,
         )
         if section is not None:
             sections.append(section)
@@ -222,11 +284,13 @@ def _split_sections(
             label = one_line(" ".join(lines[i].text for i in range(index, label_end + 1)))
             key = taxonomy.key_for(label)
             if key in allowed:
-                opened = (_OpenSection(key=key, label=label, first_line=index), label_end + 1, None)
+                opened = (_OpenSection(key=key, label=label, first_line=index), label_end + 1, [])
             elif label:
                 warnings.append(f"{card_id}: unrecognised label cell {label!r} kept as text")
         elif line.role == "text" and line.text.strip():
-            opened = _match_label_at(lines, index, end, taxonomy, allowed)
+            opened = _match_label_at(lines, index, end, taxonomy, allowed) or _match_interleaved_at(
+                lines, index, end, taxonomy, allowed
+            )
         if opened is None:
             current.lines.append(line)
             current.last_line = index
@@ -234,10 +298,9 @@ def _split_sections(
             continue
         if current.lines and any(item.text.strip() for item in current.lines):
             blocks.append(current)
-        current, index, remainder = opened
+        current, index, remainders = opened
         current.last_line = index - 1
-        if remainder is not None:
-            current.lines.append(remainder)
+        current.lines.extend(remainders)
     if current.lines and any(item.text.strip() for item in current.lines) or current.key != UNLABELLED_KEY:
         blocks.append(current)
     if blocks and blocks[0].key == UNLABELLED_KEY:
@@ -245,9 +308,14 @@ def _split_sections(
     return blocks
 
 
+_Opened = tuple[_OpenSection, int, list[Line]]
+# Two table columns extracted side by side are separated by a run of at least two spaces.
+_COLUMN_GAP = re.compile(r"\s{2,}")
+
+
 def _match_label_at(
     lines: Sequence[Line], index: int, end: int, taxonomy: Taxonomy, allowed: frozenset[str]
-) -> tuple[_OpenSection, int, Line | None] | None:
+) -> _Opened | None:
     window = [lines[i] for i in range(index, min(end, index + _LABEL_LOOKAHEAD)) if lines[i].role == "text"]
     joined = "\n".join(line.text for line in window)
     match = taxonomy.match_prefix(joined, allowed)
@@ -263,11 +331,57 @@ def _match_label_at(
             while column < len(line.text) and line.text[column].isspace():
                 column += 1
             rest = line.text[column:]
-            remainder = Line(text=rest, start=line.start + column, page=line.page) if rest.strip() else None
+            remainder = [Line(text=rest, start=line.start + column, page=line.page)] if rest.strip() else []
             block = _OpenSection(key=match.key, label=match.printed, first_line=index)
             return block, index + offset + 1, remainder
         consumed = line_end + 1
     return None
+
+
+def _match_interleaved_at(
+    lines: Sequence[Line], index: int, end: int, taxonomy: Taxonomy, allowed: frozenset[str]
+) -> _Opened | None:
+    """A label whose pieces share their lines with the first lines of content, as when the two
+    table columns come out side by side: "Effectiveness of the  Each cohort follows…" /
+    "methodological approach  (1) idea validation…". Each line is cut at a run of spaces (or
+    not at all) so that the left pieces spell a whole label; the right pieces are content."""
+    best: tuple[LabelMatch, int, list[Line]] | None = None
+
+    def explore(position: int, pieces: list[str], rights: list[Line]) -> None:
+        nonlocal best
+        if position >= min(end, index + _LABEL_LOOKAHEAD):
+            return
+        line = lines[position]
+        if line.role != "text" or not line.text.strip():
+            return
+        for left, right in _column_cuts(line):
+            label = " ".join([*pieces, left])
+            started, match = taxonomy.label_progress(label, allowed)
+            if not started:
+                continue
+            content = [*rights, right] if right is not None else rights
+            # Interleaving means at least two label lines and some content beside them.
+            if match is not None and position > index and content:
+                if best is None or len(label) > len(best[0].printed):
+                    best = (match, position + 1, content)
+            explore(position + 1, [*pieces, left], content)
+
+    explore(index, [], [])
+    if best is None:
+        return None
+    match, next_index, content = best
+    return _OpenSection(key=match.key, label=match.printed, first_line=index), next_index, content
+
+
+def _column_cuts(line: Line) -> list[tuple[str, Line | None]]:
+    """Ways to read ``line`` as label piece (left) and content (right, or none)."""
+    text = line.text
+    cuts: list[tuple[str, Line | None]] = [(text.strip(), None)]
+    for gap in _COLUMN_GAP.finditer(text):
+        left, right = text[: gap.start()].strip(), text[gap.end() :]
+        if left and right.strip():
+            cuts.append((left, Line(text=right, start=line.start + gap.end(), page=line.page)))
+    return cuts
 
 
 def _finish_section(
@@ -275,12 +389,13 @@ def _finish_section(
     block: _OpenSection,
     width: int | None,
     tools: Tools,
+    vocabulary: frozenset[str],
     warnings: list[str],
     *,
     context: str,
     fallback_language: str | None = None,
 ) -> Section | None:
-    cleaned = clean_lines(block.lines, tools.taxonomy, width)
+    cleaned = clean_lines(block.lines, tools.taxonomy, width, vocabulary)
     for removed in cleaned.removed:
         warnings.append(f"{context}: dropped template instruction {removed!r}")
     if not cleaned.text:

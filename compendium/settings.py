@@ -7,4 +7,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PROJECT_ROOT / "corpus"
 DEFAULT_INDEX = PROJECT_ROOT / "index"
+#: The one-card question sets (on ``DEFAULT_CORPUS``).
 DEFAULT_QUESTIONS = PROJECT_ROOT / "eval" / "questions.jsonl"
+#: The many-card evaluation collection (FICTIONAL cards) and its questions: the headline figures.
+EVAL_CORPUS = PROJECT_ROOT / "eval" / "corpus"
+EVAL_QUESTIONS = EVAL_CORPUS / "questions.jsonl"

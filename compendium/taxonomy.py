@@ -42,6 +42,9 @@ _PLURAL = r"(?:\s*\(\s*(?:s|es)\s*\)|s|es)?"
 # spaces ("Sur-Sur", "Sur - Sur", "l'approche", "l’ approche").
 _GAP = r"(?:\s*[-'’‐‑–]\s*|\s+)"
 _WORD = re.compile(r"[a-z0-9]+")
+# Portuguese spelling before the 1990 agreement, still usual in Africa: "objectivos",
+# "colectivo". A label word written "…vowel-t…" also matches "…vowel-ct…".
+_LEGACY_CT = re.compile(r"([aeiou])t")
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ class LabelMatch:
 def _words_pattern(phrase: str) -> str:
     """Regex (over folded text) for ``phrase`` with tolerant gaps and plural markers."""
     words = _WORD.findall(fold(phrase.replace("(s)", "").replace("(es)", "")))
-    return _GAP.join(re.escape(word) + _PLURAL for word in words)
+    return _GAP.join(_LEGACY_CT.sub(r"\1c?t", re.escape(word)) + _PLURAL for word in words)
 
 
 class Taxonomy:
@@ -85,6 +88,7 @@ class Taxonomy:
         self._label_patterns = [
             (lab, re.compile(r"\s*" + _words_pattern(lab.text) + r"(?![a-z0-9])")) for lab in self.labels
         ]
+        self._label_words = [(lab, label_words(lab.text)) for lab in self.labels]
         self._instruction_patterns = [
             re.compile(_words_pattern(ins.text) + r"\s*\.?") for ins in instructions
         ]
@@ -123,6 +127,26 @@ class Taxonomy:
             return LabelMatch(key=lab.key, lang=lab.lang, printed=printed, end=end)
         return None
 
+    def label_progress(self, text: str, keys: frozenset[str] | set[str]) -> tuple[bool, LabelMatch | None]:
+        """How ``text`` (a label's beginning, e.g. the left-column pieces of interleaved lines)
+        stands against the labels of ``keys``: whether some label starts with its words, and the
+        longest label it spells out completely."""
+        words = label_words(text)
+        if not words:
+            return False, None
+        started = False
+        complete: Label | None = None
+        for lab, target in self._label_words:
+            if lab.key not in keys or len(words) > len(target):
+                continue
+            if all(_same_word(a, b) for a, b in zip(words, target, strict=False)):
+                started = True
+                if len(words) == len(target) and complete is None:
+                    complete = lab
+        if complete is None:
+            return started, None
+        return True, LabelMatch(key=complete.key, lang=complete.lang, printed=one_line(text), end=len(text))
+
     def key_for(self, label: str) -> str | None:
         """The key whose label is exactly ``label`` (modulo case, accents, spacing, ``(s)``)."""
         folded = fold(label).strip().rstrip(":").strip()
@@ -148,6 +172,20 @@ class Taxonomy:
             if not kept or item[0] >= kept[-1][1]:
                 kept.append(item)
         return kept
+
+
+def label_words(text: str) -> tuple[str, ...]:
+    """The folded words of a label, plural markers "(s)" dropped: the unit of prefix matching."""
+    folded = re.sub(r"\(\s*(?:s|es)\s*\)", " ", fold(text))
+    return tuple(re.sub(r"([aeiou])ct", r"\1t", word) for word in _WORD.findall(folded))
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Equal up to a plural ending: "objetivo" / "objetivos", "pais" / "paises"."""
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    return long in (short + "s", short + "es")
 
 
 def _starts_content(text: str, end: int) -> bool:

@@ -5,12 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from compendium.ingest import load_file
 from compendium.parser import Tools
 from compendium.records import Card, Document
 
+# Property tests check behaviour, not speed: a slow example on a busy 2-core machine is no failure.
+settings.register_profile("compendium", deadline=None)
+settings.load_profile("compendium")
+
 REPO = Path(__file__).resolve().parent.parent
+EVAL_CORPUS = REPO / "eval" / "corpus"
 SEED = REPO / "corpus" / "ilo-sstc-sse-good-practices-2019.txt"
 #: The JSON shape of a hit that scripts and the app rely on (issue: keep it stable).
 HIT_KEYS = frozenset(
@@ -92,7 +98,6 @@ def hybrid_searcher(tmp_path_factory, tiny_embedder):
 @pytest.fixture(scope="session")
 def keyword_searcher(tmp_path_factory):
     """A searcher in keyword mode: no model can be had (offline, empty cache)."""
-    import os
     import shutil
 
     from compendium.search import Searcher
@@ -100,17 +105,37 @@ def keyword_searcher(tmp_path_factory):
     root = tmp_path_factory.mktemp("keyword")
     (root / "corpus").mkdir()
     shutil.copy(SEED, root / "corpus" / SEED.name)
-    saved = {name: os.environ.get(name) for name in ("HF_HUB_OFFLINE", "HF_HOME")}
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    os.environ["HF_HOME"] = str(root / "hf-home")
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HF_HUB_OFFLINE", "1")
+        patch.setenv("HF_HOME", str(root / "hf-home"))
         return Searcher.open([root / "corpus"], root / "index", model="intfloat/multilingual-e5-small")
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+
+
+@pytest.fixture(scope="session")
+def collection_keyword(tmp_path_factory):
+    """Keyword-mode searcher over the FICTIONAL many-card evaluation collection."""
+    import shutil
+
+    from compendium.search import Searcher
+
+    root = tmp_path_factory.mktemp("collection-keyword")
+    shutil.copytree(EVAL_CORPUS, root / "corpus")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HF_HUB_OFFLINE", "1")
+        patch.setenv("HF_HOME", str(root / "hf-home"))
+        return Searcher.open([root / "corpus"], root / "index", model="intfloat/multilingual-e5-small")
+
+
+@pytest.fixture(scope="session")
+def collection_hybrid(tmp_path_factory, tiny_embedder):
+    """The same collection with the tiny test model (plumbing, not quality)."""
+    import shutil
+
+    from compendium.search import Searcher
+
+    root = tmp_path_factory.mktemp("collection-hybrid")
+    shutil.copytree(EVAL_CORPUS, root / "corpus")
+    return Searcher.open([root / "corpus"], root / "index", embedder=tiny_embedder)
 
 
 HOSTILE_CARD = """PARTE IB: CONTRIBUCIONES DE PRUEBA
@@ -134,7 +159,6 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def running_app(tmp_path_factory):
     """The real app on a free port, over the seed plus a planted hostile card, keyword mode."""
-    import os
     import shutil
 
     from compendium.search import Searcher
@@ -145,9 +169,10 @@ def running_app(tmp_path_factory):
     corpus.mkdir()
     shutil.copy(SEED, corpus / SEED.name)
     (corpus / "hostile.txt").write_text(HOSTILE_CARD, encoding="utf-8")
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("HF_HOME", str(root / "hf-home"))
-    searcher = Searcher.open([corpus], root / "index", model="intfloat/multilingual-e5-small")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HF_HUB_OFFLINE", "1")
+        patch.setenv("HF_HOME", str(root / "hf-home"))
+        searcher = Searcher.open([corpus], root / "index", model="intfloat/multilingual-e5-small")
     exports = root / "exports"
     demo = build_app(searcher, exports)
     port = _free_port()

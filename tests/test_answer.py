@@ -90,3 +90,11 @@ def test_a_tampered_quote_does_not_verify(keyword_searcher):
     assert verify_quote(quote, chunks[quote.chunk_id])
     assert not verify_quote(replace(quote, text=quote.text + " (edited)"), chunks[quote.chunk_id])
     assert not verify_quote(replace(quote, start=quote.start + 1), chunks[quote.chunk_id])
+
+
+@pytest.mark.parametrize("query", ["xyzzy plugh frobnicate", "penguins glaciers volcanoes auroras"])
+def test_a_nonsense_question_gets_no_forced_answer_from_the_dense_side(hybrid_searcher, query):
+    # Every passage has some similarity to any text; only a high one counts as an answer.
+    hits = hybrid_searcher.search(query, k=5)
+    assert hits
+    assert not build_answer(hybrid_searcher, query, hits).clear

@@ -109,12 +109,16 @@ def test_chunk_ids_are_stable_and_unique(seed_document, tools):
     assert len(set(first)) == len(first)
 
 
-def test_citation_names_practice_author_section_and_page(seed_document):
-    results = [c for c in chunk_documents([seed_document]) if c.section == "results"]
+def test_citation_names_practice_author_section_and_only_a_printed_page(seed_document):
+    chunks = chunk_documents([seed_document])
+    results = [c for c in chunks if c.section == "results"]
+    # No footer follows the card in the seed, so its citation names no page.
     assert results[0].citation == (
         "Generación de la Estrategia de Acompañamiento Familiar, Plan Familia (Chile, Ecuador)"
-        " — Carmen Scott Alava — Resultados — p. 11"
+        " — Carmen Scott Alava — Resultados"
     )
+    preface = next(c for c in chunks if c.section == "preface" and c.lang == "en")
+    assert preface.citation.endswith("— p. 10")
 
 
 @pytest.mark.parametrize(("size", "overlap"), [(10, 0), (400, 10), (100, 60)])

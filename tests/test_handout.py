@@ -20,7 +20,7 @@ def items(keyword_searcher):
 def test_markdown_has_quotes_citations_and_sources(items):
     text = to_markdown(items)
     assert text.startswith("# ")
-    assert "Carmen Scott Alava" in text and "Resultados" in text and "p. 11" in text
+    assert "Carmen Scott Alava" in text and "Resultados" in text and "p. 10" in text
     assert "> 1. Fortalecimiento de la coordinación intersectorial" in text
     assert "## Sources" in text
     sources = text.split("## Sources", 1)[1]

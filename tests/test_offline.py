@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-import time
 
 import pytest
 
@@ -26,9 +25,8 @@ def no_network(monkeypatch):
 def test_offline_and_uncached_means_keyword_mode_said_plainly(tmp_path, monkeypatch, no_network, corpus_dir):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_HOME", str(tmp_path / "empty-hf-home"))
-    started = time.monotonic()
+    # Offline is decided from the environment alone: the no_network fixture fails any connection.
     embedder, status = load_embedder(DEFAULT_MODEL)
-    assert time.monotonic() - started < 10
     assert embedder is None and not status.available
     assert "HF_HUB_OFFLINE" in status.reason
     assert status.notice.startswith("Keyword mode")

@@ -116,3 +116,12 @@ def test_cli_search_json_has_the_stable_shape(corpus_dir, tmp_path, monkeypatch)
         hit["doc_id"] == "parte-ia-01-generacion-de-la-estrategia-de-acompanamiento-familiar-plan-familia"
         for hit in payload["hits"]
     )
+
+
+def test_the_country_filter_keeps_only_practices_naming_the_country(collection_keyword):
+    query = "cooperativas de recicladores"
+    unfiltered = collection_keyword.search(query, k=10)
+    assert any("BR" not in hit.chunk.countries for hit in unfiltered), "the query must reach other countries"
+    brazil = collection_keyword.search(query, k=10, filters=Filters.from_lists(countries=["br"]))
+    assert brazil and all("BR" in hit.chunk.countries for hit in brazil)
+    assert {hit.chunk.doc_id for hit in brazil} < {c.doc_id for c in collection_keyword.chunks}

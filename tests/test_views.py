@@ -50,3 +50,26 @@ def test_answer_html_shows_markers_language_and_citations(keyword_searcher):
     answer = build_answer(keyword_searcher, query, keyword_searcher.search(query, k=5))
     html = render_answer(answer, "en")
     assert "[1]" in html and "Spanish" in html and 'id="citation-1"' in html
+
+
+def test_the_handout_list_renders_hostile_text_inert():
+    from compendium.handout import HandoutItem
+    from compendium.webapp import handout_html
+
+    hostile = '<script>window.__xss = 1</script><img src=x onerror="alert(1)"> ${window.__xss}'
+    item = HandoutItem(
+        quote=hostile,
+        chunk_id="c1",
+        doc_id="d1",
+        practice="P",
+        place="",
+        author=None,
+        section_label="Results",
+        page=None,
+        lang='es" onmouseover="alert(2)',
+        citation=hostile,
+    )
+    html = handout_html([item], "en")
+    assert "<script>" not in html and "<img" not in html and "${" not in html
+    assert 'onmouseover="' not in html
+    assert "&lt;script&gt;" in html
