@@ -31,9 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         print(message, file=sys.stderr, flush=True)
 
     say("opening the search index (it is built on first run)…")
-    searcher = Searcher.open(
-        [args.corpus], args.index, model=args.model, progress=say, show_progress_bar=True
-    )
+    searcher = Searcher.open([args.corpus], args.index, model=args.model, progress=say)
     status = searcher.status()
     say(f"{status['practices']} practice(s), {status['chunks']} passages, mode: {status['mode']}")
     exports = Path(args.exports)

@@ -18,14 +18,13 @@ import numpy as np
 from compendium.analyzer import QueryTerm
 from compendium.glossary import Expansion
 from compendium.records import Chunk
-from compendium.sentences import sentence_spans
+from compendium.sentences import quotable_spans
 
 if TYPE_CHECKING:
     from compendium.search import Hit, Searcher, SearchOptions
 
 MAX_QUOTES = 3
 _CANDIDATE_HITS = 5
-_MIN_WORDS = 3
 # Share of the question's (idf-weighted) words a sentence must contain to count as an answer.
 _MIN_COVERAGE = 0.2
 # With a real embedding model, a sentence this similar to the question answers it even when
@@ -33,7 +32,6 @@ _MIN_COVERAGE = 0.2
 _MIN_DENSE = 0.82
 _FOLLOWER_SHARE = 0.7
 _FOLLOWER_EVIDENCE = 0.5
-_NUMBER = re.compile(r"\d")
 _NUMBERS = re.compile(r"\d+(?:[.,]\d+)*")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _BLOCK_LINE_WORDS = 12
@@ -225,10 +223,9 @@ def _candidates(searcher: Searcher, hits: Sequence[Hit]) -> list[_Candidate]:
     for hit in hits:
         siblings = sorted(searcher.section_windows(hit.chunk), key=lambda c: c.chunk_id != hit.chunk.chunk_id)
         for chunk in siblings:
-            for start, end in sentence_spans(chunk.text):
-                text = chunk.text[start:end]
+            for start, end in quotable_spans(chunk.text):
                 where = (chunk.doc_id, chunk.section_ordinal, chunk.start + start)
-                if where in seen or (len(text.split()) < _MIN_WORDS and not _NUMBER.search(text)):
+                if where in seen:
                     continue
                 seen.add(where)
                 found.append(_Candidate(chunk, start, end, hit.rank, 0.0, 0.0, 0.0))
@@ -372,11 +369,8 @@ def _idf(searcher: Searcher, term: QueryTerm) -> float:
 
 
 def _dense_similarities(searcher: Searcher, query: str, candidates: list[_Candidate]) -> np.ndarray:
-    embedder = searcher.embedder
-    assert embedder is not None
     texts = [c.chunk.text[c.start : c.end] for c in candidates]
-    vectors = searcher.embed_sentences(texts)
-    return vectors @ np.asarray(embedder.embed_query(query), dtype=np.float32)
+    return searcher.embed_sentences(texts) @ searcher.query_vector(query)
 
 
 def _is_row(candidate: _Candidate) -> bool:

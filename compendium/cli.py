@@ -105,7 +105,7 @@ def _index(args: argparse.Namespace, out: TextIO) -> int:
     from pathlib import Path
 
     from compendium.analyzer import Analyzer
-    from compendium.embedder import load_embedder, requested_model
+    from compendium.embedding import load_embedder, requested_model
     from compendium.glossary import load_glossary
     from compendium.index_store import IndexConfig, build_index, fingerprint, load_index, staleness
 
@@ -131,7 +131,6 @@ def _index(args: argparse.Namespace, out: TextIO) -> int:
         analyzer=analyzer,
         glossary=glossary,
         progress=_stderr,
-        show_progress_bar=True,
     )
     mode = "hybrid" if manifest.vector_index else "keyword"
     out.write(
@@ -156,6 +155,7 @@ def _search(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         payload = {
             "mode": searcher.mode,
+            "model": searcher.model_status.model_id if searcher.mode == "hybrid" else None,
             "query": args.query,
             "notice": searcher.model_status.notice,
             "hits": [hit.to_dict() for hit in hits],

@@ -8,6 +8,8 @@ Layout (all inspectable, no pickle)::
     index/documents.json     the parsed documents (whole cards, for the card viewer)
     index/bm25.json          analysed terms per chunk and BM25 parameters
     index/vectors.faiss      dense vectors (absent in keyword-only builds)
+    index/sentences.jsonl    the sentences answers may quote, and their vectors in
+    index/sentences.npy      sentences.npy (both absent in keyword-only builds)
     index/ingest_report.json parser warnings and files that could not be read
 
 A build writes into a temporary folder beside the index and swaps it in only when complete,
@@ -25,22 +27,27 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from compendium.analyzer import ANALYZER_VERSION, Analyzer
 from compendium.bm25 import BM25_FILE, OkapiIndex
 from compendium.chunker import ChunkConfig, chunk_documents, index_text
-from compendium.embedder import Embedder
+from compendium.embedding import Embedder
 from compendium.glossary import Glossary
 from compendium.ingest import Corpus, collect_files, load_corpus
 from compendium.records import Chunk, Document
+from compendium.sentence_store import load_sentences, quotable_sentences, save_sentences
 from compendium.vectors import DEFAULT_HNSW_THRESHOLD, VECTORS_FILE, VectorIndex
 
-FORMAT_VERSION = 1
+# 2: the embedding backend is recorded, and sentence vectors are stored for the answers.
+FORMAT_VERSION = 2
 MANIFEST_FILE = "manifest.json"
 CHUNKS_FILE = "chunks.jsonl"
 DOCUMENTS_FILE = "documents.json"
@@ -109,6 +116,7 @@ class Fingerprint:
 
     format_version: int
     model_id: str | None
+    embedding_backend: str | None
     embedding_dim: int | None
     analyzer_version: str
     glossary_version: str
@@ -154,6 +162,8 @@ class LoadedIndex:
     vectors: VectorIndex | None
     report: dict[str, Any]
     documents: tuple[Document, ...]
+    #: Sentence text -> passage vector, for the answer builder (empty without a model).
+    sentence_vectors: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def fingerprint(
@@ -167,6 +177,7 @@ def fingerprint(
     return Fingerprint(
         format_version=FORMAT_VERSION,
         model_id=embedder.model_id if embedder else None,
+        embedding_backend=embedder.backend if embedder else None,
         embedding_dim=embedder.dimension if embedder else None,
         analyzer_version=f"{ANALYZER_VERSION}-{_source_hash(('analyzer',), ())}",
         glossary_version=glossary.version,
@@ -212,8 +223,15 @@ def staleness(manifest: Manifest, current: Fingerprint) -> list[str]:
     if current.model_id is not None:
         if built.model_id is None:
             reasons.append(f"index has no vectors for model {current.model_id}")
-        elif built.model_id != current.model_id or built.embedding_dim != current.embedding_dim:
-            reasons.append(f"model changed ({built.model_id} -> {current.model_id})")
+        elif (built.model_id, built.embedding_backend, built.embedding_dim) != (
+            current.model_id,
+            current.embedding_backend,
+            current.embedding_dim,
+        ):
+            reasons.append(
+                f"model changed ({built.model_id} via {built.embedding_backend} -> "
+                f"{current.model_id} via {current.embedding_backend})"
+            )
     if built.analyzer_version != current.analyzer_version:
         reasons.append("analyzer changed")
     if built.pipeline_version != current.pipeline_version:
@@ -232,7 +250,6 @@ def build_index(
     glossary: Glossary,
     config: IndexConfig = DEFAULT_INDEX_CONFIG,
     progress: Progress | None = None,
-    show_progress_bar: bool = False,
 ) -> Manifest:
     """Parse, chunk, analyse and embed the corpus into ``index_dir``, atomically."""
     say = progress or (lambda _message: None)
@@ -247,9 +264,7 @@ def build_index(
         staging = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.building-", dir=index_dir.parent))
         try:
             staging.chmod(0o755)  # mkdtemp makes it private; the index is not a secret
-            manifest = _write_index(
-                staging, current, corpus, chunks, embedder, analyzer, config, say, show_progress_bar
-            )
+            manifest = _write_index(staging, current, corpus, chunks, embedder, analyzer, config, say)
             _swap_in(staging, index_dir)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -267,7 +282,6 @@ def _write_index(
     analyzer: Analyzer,
     config: IndexConfig,
     say: Progress,
-    show_progress_bar: bool,
 ) -> Manifest:
     say(f"analysing {len(chunks)} chunks for keyword search")
     with (folder / CHUNKS_FILE).open("w", encoding="utf-8") as handle:
@@ -277,15 +291,7 @@ def _write_index(
     keyword.save(folder)
     vector_kind = None
     if embedder is not None:
-        say(f"embedding {len(chunks)} chunks with {embedder.model_id}")
-        vectors = embedder.embed_passages(
-            [index_text(chunk) for chunk in chunks], show_progress=show_progress_bar
-        )
-        vector_index = VectorIndex.build(
-            vectors.reshape(len(chunks), embedder.dimension), config.hnsw_threshold
-        )
-        vector_index.save(folder)
-        vector_kind = vector_index.kind
+        vector_kind = _write_vectors(folder, chunks, embedder, config, say)
     documents = [document.to_dict() for document in corpus.documents]
     (folder / DOCUMENTS_FILE).write_text(json.dumps(documents, ensure_ascii=False), encoding="utf-8")
     report = {
@@ -312,6 +318,41 @@ def _write_index(
     )
     (folder / MANIFEST_FILE).write_text(manifest.to_json(), encoding="utf-8")
     return manifest
+
+
+def _write_vectors(
+    folder: Path, chunks: list[Chunk], embedder: Embedder, config: IndexConfig, say: Progress
+) -> str:
+    """Chunk vectors (FAISS) and the answer builder's sentence vectors, with progress."""
+    sentences = quotable_sentences(chunks)
+    texts = [index_text(chunk) for chunk in chunks] + sentences
+    say(f"embedding {len(chunks)} passages and {len(sentences)} sentences with {embedder.model_id}")
+    vectors = embedder.embed_passages(texts, progress=EmbeddingProgress(say, len(chunks)))
+    vector_index = VectorIndex.build(vectors[: len(chunks)], config.hnsw_threshold)
+    vector_index.save(folder)
+    save_sentences(folder, sentences, vectors[len(chunks) :])
+    return vector_index.kind
+
+
+class EmbeddingProgress:
+    """Reports embedding progress with an estimate of the time left, every few seconds."""
+
+    def __init__(self, say: Progress, passages: int, every_seconds: float = 5.0) -> None:
+        self._say = say
+        self._passages = passages
+        self._every = every_seconds
+        self._started = time.monotonic()
+        self._last = self._started
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self._last < self._every:
+            return
+        self._last = now
+        elapsed = now - self._started
+        left = elapsed / done * (total - done) if done else 0.0
+        what = "passages" if done <= self._passages else "sentences"
+        self._say(f"embedded {done}/{total} texts ({what}), {elapsed:.0f} s so far, about {left:.0f} s left")
 
 
 def load_index(index_dir: Path, current: Fingerprint | None = None) -> LoadedIndex:
@@ -342,10 +383,12 @@ def load_index(index_dir: Path, current: Fingerprint | None = None) -> LoadedInd
     if len(keyword) != len(chunks):
         raise CorruptIndexError(f"{BM25_FILE} covers {len(keyword)} chunks, expected {len(chunks)}")
     vectors = None
+    sentence_vectors: dict[str, np.ndarray] = {}
     built = manifest.fingerprint
     if manifest.vector_index is not None and built.embedding_dim is not None:
         try:
             vectors = VectorIndex.load(index_dir, len(chunks), built.embedding_dim)
+            sentence_vectors = load_sentences(index_dir, built.embedding_dim)
         except (ValueError, RuntimeError) as error:
             raise CorruptIndexError(f"{VECTORS_FILE}: {error}") from error
     report = json.loads((index_dir / REPORT_FILE).read_text(encoding="utf-8"))
@@ -361,6 +404,7 @@ def load_index(index_dir: Path, current: Fingerprint | None = None) -> LoadedInd
         vectors=vectors,
         report=report,
         documents=documents,
+        sentence_vectors=sentence_vectors,
     )
 
 

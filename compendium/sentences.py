@@ -50,3 +50,18 @@ def _append(spans: list[tuple[int, int]], text: str, start: int, end: int) -> No
     right = len(piece.rstrip())
     if right > left:
         spans.append((start + left, start + right))
+
+
+# A quote needs this many words, unless it carries a figure ("Total general 74.004").
+_MIN_QUOTE_WORDS = 3
+_DIGIT = re.compile(r"\d")
+
+
+def quotable_spans(text: str) -> list[tuple[int, int]]:
+    """The sentences of ``text`` an answer may quote: long enough to say something, or
+    holding a figure."""
+    return [
+        (start, end)
+        for start, end in sentence_spans(text)
+        if len(text[start:end].split()) >= _MIN_QUOTE_WORDS or _DIGIT.search(text[start:end])
+    ]

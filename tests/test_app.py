@@ -19,7 +19,7 @@ def test_api_search_returns_cited_hits_and_an_answer(running_app):
 
     client = Client(running_app["url"], verbose=False)
     result = client.predict("How was family accompaniment scaled?", 5, "", "", "", "", api_name="/search")
-    assert result["mode"] == "keyword" and result["notice"].startswith("Keyword mode")
+    assert result["mode"] == "hybrid" and result["notice"] == ""
     assert 1 <= len(result["hits"]) <= 5
     assert all(HIT_KEYS <= set(hit) for hit in result["hits"])
     assert any("Plan Familia" in hit["citation"] for hit in result["hits"])

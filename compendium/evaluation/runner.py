@@ -23,7 +23,7 @@ CONFIGS: dict[str, SearchOptions] = {
     "keyword": SearchOptions(retrievers=KEYWORD, glossary=False),
     "keyword+glossary": SearchOptions(retrievers=KEYWORD, glossary=True),
     "dense": SearchOptions(retrievers=DENSE),
-    "hybrid-rrf": SearchOptions(retrievers=HYBRID, fusion="rrf"),
+    "hybrid-rrf": SearchOptions(retrievers=HYBRID, fusion="rrf", dense_weight=0.5),
     "hybrid-convex": SearchOptions(retrievers=HYBRID, fusion="convex"),
 }
 NEEDS_MODEL = frozenset({"dense", "hybrid-rrf", "hybrid-convex"})
