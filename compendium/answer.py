@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from compendium.acronyms import expansions_in
 from compendium.analyzer import QueryTerm
 from compendium.glossary import Expansion
 from compendium.records import Chunk
@@ -52,6 +53,14 @@ _DATE_WORDS = re.compile(
     re.IGNORECASE,
 )
 NO_CLEAR_ANSWER = "No passage answers this clearly; the closest passages are below."
+
+
+def not_covered_message(missing: Sequence[str]) -> str:
+    """The plain reply to a question about something the collection never mentions."""
+    return (
+        f"Not covered: no practice in the collection mentions {', '.join(missing)}. "
+        "The closest passages are below, as related reading, not as an answer."
+    )
 
 
 @dataclass(frozen=True)
@@ -96,6 +105,9 @@ class Quote:
     end: int
     lang: str
     score: float
+    #: (acronym, long form) for each acronym of the quote that its card spells out elsewhere:
+    #: shown beside the quote, never inside it.
+    expansions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,6 +119,8 @@ class Answer:
     citations: tuple[Citation, ...]
     clear: bool
     message: str = ""
+    #: Key concepts of the question that the collection never mentions (why it is not covered).
+    missing: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -121,6 +135,7 @@ class Answer:
             "clear": self.clear,
             "text": self.text,
             "message": self.message,
+            "missing": list(self.missing),
             "quotes": [quote.__dict__ for quote in self.quotes],
             "citations": [citation.__dict__ for citation in self.citations],
         }
@@ -153,6 +168,16 @@ def build_answer(
     (the search's) decide whether glossary translations count as the question's words.
     """
     query = " ".join(query.split())
+    missing = searcher.coverage.missing(query)
+    if missing:
+        return Answer(
+            query=query,
+            quotes=(),
+            citations=(),
+            clear=False,
+            message=not_covered_message(missing),
+            missing=missing,
+        )
     candidates = _candidates(searcher, hits[:_CANDIDATE_HITS])
     if not query or not candidates:
         return Answer(query=query, quotes=(), citations=(), clear=False, message=NO_CLEAR_ANSWER)
@@ -197,6 +222,7 @@ def build_answer(
                 candidate.end,
                 candidate.chunk.lang,
                 round(candidate.score, 4),
+                expansions_in(text, searcher.acronyms(candidate.chunk.doc_id)),
             )
         )
     by_id = {candidate.chunk.chunk_id: candidate.chunk for candidate in chosen}

@@ -61,6 +61,15 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="print one JSON object")
     search.set_defaults(handler=_search)
 
+    question = commands.add_parser(
+        "ask", help="answer a question with quotes and citations (or say it is not covered)"
+    )
+    question.add_argument("query", help="the question, in any of es/en/fr/pt")
+    _index_options(question)
+    question.add_argument("--k", type=int, default=5, help="passages to answer from and list (default 5)")
+    question.add_argument("--json", action="store_true", help="print the object the app's API returns")
+    question.set_defaults(handler=_ask)
+
     evaluate = commands.add_parser(
         "eval", help="run the labelled questions through each search configuration"
     )
@@ -172,6 +181,28 @@ def _search(args: argparse.Namespace, out: TextIO) -> int:
         )
     if not hits:
         out.write("no passage matches; try other words or fewer filters\n")
+    return EXIT_OK
+
+
+def _ask(args: argparse.Namespace, out: TextIO) -> int:
+    from compendium.results import ask
+    from compendium.search import Searcher
+
+    searcher = Searcher.open([args.corpus], args.index, model=args.model, progress=_stderr)
+    result = ask(searcher, args.query, k=args.k)
+    if args.json:
+        json.dump(result, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return EXIT_OK
+    answer = result["answer"]
+    out.write(f"[{result['mode']} mode] {result['query']}\n\n")
+    out.write((answer["text"] if answer["clear"] else answer["message"]) + "\n")
+    for citation in answer["citations"]:
+        out.write(f"  [{citation['marker']}] {citation['text']} ({citation['lang']})\n")
+    if not answer["clear"] and result["hits"]:
+        out.write("\nclosest passages:\n")
+        for hit in result["hits"]:
+            out.write(f"  {hit['rank']}. {hit['citation']}\n")
     return EXIT_OK
 
 

@@ -16,7 +16,9 @@ from typing import Any
 
 import numpy as np
 
+from compendium.acronyms import spelled_out
 from compendium.analyzer import Analyzer
+from compendium.coverage import Coverage
 from compendium.embedding import Embedder, ModelStatus, load_embedder, requested_model
 from compendium.embedding.threads import single_query_faiss
 from compendium.fusion import RRF_K, get_fusion
@@ -313,6 +315,22 @@ class Searcher:
         """Section keys the query asks for by name or synonym, in any language."""
         assert self.intents is not None
         return set(self.intents.expand(query).concepts)
+
+    def acronyms(self, doc_id: str) -> dict[str, str]:
+        """Acronym -> long form, as the card (or front matter) ``doc_id`` spells them out."""
+        return self._acronyms.get(doc_id, {})
+
+    @cached_property
+    def _acronyms(self) -> dict[str, dict[str, str]]:
+        texts: dict[str, list[str]] = {}
+        for chunk in self.chunks:
+            texts.setdefault(chunk.doc_id, [chunk.title]).append(chunk.text)
+        return {doc_id: spelled_out("\n".join(parts)) for doc_id, parts in texts.items()}
+
+    @cached_property
+    def coverage(self) -> Coverage:
+        """What the indexed collection mentions (countries, words), to tell "not covered"."""
+        return Coverage.of(self.chunks)
 
     def query_vector(self, query: str) -> np.ndarray:
         """The embedding of ``query``, computed once however many steps (search, answer) use it."""

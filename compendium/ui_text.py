@@ -46,6 +46,9 @@ TEXT: dict[str, dict[str, str]] = {
         "download_docx": "Download Word (DOCX)",
         "clear_handout": "Clear handout",
         "empty_query": "Type a question or some keywords, in any of the four languages.",
+        "not_covered": "Not covered: no practice in the collection mentions {missing}. "
+        "The closest passages are below, as related reading, not as an answer.",
+        "no_clear_answer": "No passage answers this clearly; the closest passages are below.",
         "query_cut": "Your question was shortened to {limit} characters.",
         "no_results": "No passage matches. Try other words, another language, or fewer filters.",
         "handout_empty": "The handout is empty. Select passages in the search results and add them.",
@@ -92,6 +95,9 @@ TEXT: dict[str, dict[str, str]] = {
         "download_docx": "Descargar Word (DOCX)",
         "clear_handout": "Vaciar el material",
         "empty_query": "Escriba una pregunta o palabras clave, en cualquiera de los cuatro idiomas.",
+        "not_covered": "No cubierto: ninguna práctica de la colección menciona {missing}. "
+        "Debajo están los pasajes más cercanos, como lectura relacionada, no como respuesta.",
+        "no_clear_answer": "Ningún pasaje responde a esto con claridad; debajo están los más cercanos.",
         "query_cut": "Su pregunta se acortó a {limit} caracteres.",
         "no_results": "Ningún pasaje coincide. Pruebe otras palabras, otro idioma o menos filtros.",
         "handout_empty": "El material está vacío. Seleccione pasajes en los resultados y añádalos.",

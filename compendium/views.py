@@ -73,12 +73,16 @@ def render_message(message: str, kind: str = "info") -> str:
 
 def render_answer(answer: Answer, ui: str) -> str:
     """The answer paragraph with [n] markers, then the numbered citations."""
+    if answer.missing:
+        message = text(ui, "not_covered", missing=", ".join(answer.missing))
+        return f'<div class="answer weak not-covered" id="answer">{escape(message)}</div>'
     if not answer.clear:
-        return f'<div class="answer weak" id="answer">{escape(answer.message)}</div>'
+        return f'<div class="answer weak" id="answer">{escape(text(ui, "no_clear_answer"))}</div>'
     names = LANGUAGE_NAMES[ui]
     quotes = " ".join(
         f'<span class="quote" lang="{escape(q.lang)}">{escape(q.text)}</span> '
         f'<sup class="marker">[{q.marker}]</sup> <span class="lang-tag">{escape(names.get(q.lang, q.lang))}</span>'
+        f"{_expansions(q.expansions)}"
         for q in answer.quotes
     )
     citations = "".join(
@@ -87,6 +91,14 @@ def render_answer(answer: Answer, ui: str) -> str:
         for c in answer.citations
     )
     return f'<div class="answer" id="answer"><p>{quotes}</p><ol class="citations">{citations}</ol></div>'
+
+
+def _expansions(pairs: Sequence[tuple[str, str]]) -> str:
+    """Acronyms of a quote spelled out beside it: "(MIES: Ministerio de Inclusión…)"."""
+    if not pairs:
+        return ""
+    inner = "; ".join(f"{escape(acronym)}: {escape(long_form)}" for acronym, long_form in pairs)
+    return f' <span class="expansion">({inner})</span>'
 
 
 def render_results(

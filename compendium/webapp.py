@@ -16,6 +16,7 @@ import gradio as gr  # this module is the UI; the library never imports it
 from compendium.answer import Answer, build_answer
 from compendium.handout import HandoutItem, add_items, write_docx, write_markdown
 from compendium.records import Chunk, Document, country_name
+from compendium.results import ask
 from compendium.search import Filters, Hit, Searcher
 from compendium.taxonomy import CARD_KEYS, FRONT_MATTER_KEYS
 from compendium.ui_text import EXAMPLE_QUESTIONS, LANGUAGE_NAMES, SECTION_NAMES, text
@@ -91,15 +92,7 @@ class Handlers:
         split = lambda value: [item for item in (value or "").split(",") if item.strip()]  # noqa: E731
         query = " ".join((query or "").split())[:MAX_UI_QUERY]
         filters = Filters.from_lists(split(lang), split(section), split(practice), split(country))
-        hits = self.searcher.search(query, k=max(1, min(int(k), 50)), filters=filters) if query else []
-        answer = build_answer(self.searcher, query, hits)
-        return {
-            "mode": self.searcher.mode,
-            "query": query,
-            "notice": self.searcher.model_status.notice,
-            "hits": [hit.to_dict() for hit in hits],
-            "answer": answer.to_dict(),
-        }
+        return ask(self.searcher, query, k=max(1, min(int(k), 50)), filters=filters)
 
     # -- practices --------------------------------------------------------------------------
     def documents(self) -> tuple[Document, ...]:

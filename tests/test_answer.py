@@ -119,3 +119,35 @@ def test_a_question_the_passages_barely_cover_is_declined(collection_keyword, qu
     hits = collection_keyword.search(query, k=10, options=options)
     assert hits
     assert not build_answer(collection_keyword, query, hits, options=options).clear
+
+
+def test_a_country_no_practice_names_is_not_covered_and_said_so(collection_keyword):
+    query = "¿Hay alguna práctica de cooperativas de recicladores en Antananarivo, en Madagascar?"
+    answer = build_answer(collection_keyword, query, collection_keyword.search(query, k=5))
+    assert not answer.clear and answer.quotes == ()
+    assert answer.missing == ("Madagascar",)
+    assert "no practice in the collection mentions Madagascar" in answer.message
+
+
+def test_a_code_no_practice_mentions_is_not_covered(collection_keyword):
+    query = "What did the cooperatives do during the COVID-19 lockdowns?"
+    answer = build_answer(collection_keyword, query, collection_keyword.search(query, k=5))
+    assert not answer.clear and "COVID-19" in answer.missing
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "How much does the Bogotá city pay the waste pickers per tonne?",  # Colombia, by its capital
+        "Quelles institutions du Vietnam ont aidé le Cambodge ?",  # names in another language
+        "¿Qué aprendieron de la experiencia brasileña?",  # a demonym
+    ],
+)
+def test_countries_the_collection_names_are_never_a_reason_to_decline(collection_keyword, query):
+    assert collection_keyword.coverage.missing(query) == ()
+
+
+def test_countries_named_only_in_the_front_matter_count_as_covered(keyword_searcher):
+    # The introduction lists the Academy's editions (Italy, Canada, Morocco, …): no card does.
+    assert keyword_searcher.coverage.missing("When was the SSE Academy held in Morocco?") == ()
+    assert keyword_searcher.coverage.missing("Any practice from Madagascar?") == ("Madagascar",)

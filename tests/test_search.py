@@ -127,3 +127,31 @@ def test_the_country_filter_keeps_only_practices_naming_the_country(collection_k
     brazil = collection_keyword.search(query, k=10, filters=Filters.from_lists(countries=["br"]))
     assert brazil and all("BR" in hit.chunk.countries for hit in brazil)
     assert {hit.chunk.doc_id for hit in brazil} < {c.doc_id for c in collection_keyword.chunks}
+
+
+def test_cli_ask_prints_the_apps_answer_object_or_says_not_covered(collection_keyword, monkeypatch, tmp_path):
+    from compendium.results import ask
+
+    # The fixture's keyword index, opened as it was built: the hub model, offline, is unavailable.
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    folder = collection_keyword.index.folder
+    where = [
+        "--corpus",
+        str(folder.parent / "corpus"),
+        "--index",
+        str(folder),
+        "--model",
+        "intfloat/multilingual-e5-small",
+    ]
+    out = StringIO()
+    query = "¿Hay cooperativas de recicladores en Madagascar?"
+    code = main(["ask", query, "--json", *where], out=out)
+    assert code == 0
+    payload = json.loads(out.getvalue())
+    assert set(payload) == {"mode", "model", "query", "notice", "hits", "answer"}
+    assert payload["answer"]["missing"] == ["Madagascar"] and not payload["answer"]["clear"]
+    assert payload["answer"] == ask(collection_keyword, query)["answer"]
+    text = StringIO()
+    main(["ask", query, *where], out=text)
+    assert "no practice in the collection mentions Madagascar" in text.getvalue()

@@ -73,3 +73,11 @@ def test_the_handout_list_renders_hostile_text_inert():
     assert "<script>" not in html and "<img" not in html and "${" not in html
     assert 'onmouseover="' not in html
     assert "&lt;script&gt;" in html
+
+
+def test_a_not_covered_answer_names_what_is_missing_in_the_interface_language():
+    from compendium.answer import Answer
+
+    answer = Answer(query="q", quotes=(), citations=(), clear=False, message="x", missing=("Madagascar",))
+    assert "ninguna práctica de la colección menciona Madagascar" in render_answer(answer, "es")
+    assert "no practice in the collection mentions Madagascar" in render_answer(answer, "en")
