@@ -151,3 +151,31 @@ def test_countries_named_only_in_the_front_matter_count_as_covered(keyword_searc
     # The introduction lists the Academy's editions (Italy, Canada, Morocco, …): no card does.
     assert keyword_searcher.coverage.missing("When was the SSE Academy held in Morocco?") == ()
     assert keyword_searcher.coverage.missing("Any practice from Madagascar?") == ("Madagascar",)
+
+
+# What each example question of the page must be answered with: the first quote holds the fact,
+# from the section that gives it.
+EXAMPLE_ANSWERS = {
+    "Who funded the family accompaniment strategy?": ("BID", "funding"),
+    "¿Cuántas personas atendió Plan Familia hasta diciembre de 2018?": ("74.004", "results"),
+    "Quelle part de l'emploi représente l'économie sociale ?": ("7%", "preface"),
+    "Quantas famílias foram atendidas pelo Plano Família até dezembro de 2018?": ("74.004", "results"),
+}
+
+
+def test_the_pages_example_questions_are_answered_right_in_each_language(bundled_searcher):
+    from compendium.ui_text import EXAMPLE_QUESTIONS
+
+    assert set(EXAMPLE_QUESTIONS) == set(EXAMPLE_ANSWERS)
+    languages = {bundled_searcher.analyzer.query_language(question) for question in EXAMPLE_QUESTIONS}
+    assert languages == {"en", "es", "fr", "pt"}
+    for question, (fact, section) in EXAMPLE_ANSWERS.items():
+        answer = build_answer(bundled_searcher, question, bundled_searcher.search(question, k=5))
+        assert answer.clear, question
+        first = answer.quotes[0]
+        cited = next(c for c in answer.citations if c.marker == first.marker)
+        assert fact in " ".join(q.text for q in answer.quotes if q.marker == first.marker), (
+            question,
+            answer.text,
+        )
+        assert cited.section == section, (question, answer.text)
