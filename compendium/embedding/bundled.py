@@ -19,7 +19,8 @@ BASE_MODEL = "intfloat/multilingual-e5-small"
 # Texts per engine call: large enough for the engine to spread over both cores, small enough
 # to report progress often.
 _BATCH = 16
-# The engine truncates at the model's 512 positions; a longer text costs time for nothing.
+# The engine embeds a text over 510 tokens as the average of 510-token windows; our passages
+# stay under 200 words, and this cap only bounds the cost of a pathological input.
 _MAX_CHARS = 4000
 
 
