@@ -37,6 +37,29 @@ HIT_KEYS = frozenset(
 )
 
 
+def _open_copy(root: Path, source: Path, **options):
+    """A searcher over a private copy of ``source`` (the seed file or a corpus folder) in ``root``."""
+    import shutil
+
+    from compendium.search import Searcher
+
+    corpus = root / "corpus"
+    if source.is_dir():
+        shutil.copytree(source, corpus)
+    else:
+        corpus.mkdir()
+        shutil.copy(source, corpus / source.name)
+    return Searcher.open([corpus], root / "index", **options)
+
+
+def _keyword_copy(root: Path, source: Path):
+    """:func:`_open_copy` in keyword mode: the hub model, offline with an empty cache, is unavailable."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HF_HUB_OFFLINE", "1")
+        patch.setenv("HF_HOME", str(root / "hf-home"))
+        return _open_copy(root, source, model="intfloat/multilingual-e5-small")
+
+
 @pytest.fixture(scope="session")
 def tools() -> Tools:
     return Tools.create()
@@ -85,45 +108,19 @@ def corpus_dir(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def hybrid_searcher(tmp_path_factory, tiny_embedder):
     """A searcher over a hybrid index built with the tiny model (shared, read-only use)."""
-    import shutil
-
-    from compendium.search import Searcher
-
-    root = tmp_path_factory.mktemp("hybrid")
-    (root / "corpus").mkdir()
-    shutil.copy(SEED, root / "corpus" / SEED.name)
-    return Searcher.open([root / "corpus"], root / "index", embedder=tiny_embedder)
+    return _open_copy(tmp_path_factory.mktemp("hybrid"), SEED, embedder=tiny_embedder)
 
 
 @pytest.fixture(scope="session")
 def keyword_searcher(tmp_path_factory):
     """A searcher in keyword mode: no model can be had (offline, empty cache)."""
-    import shutil
-
-    from compendium.search import Searcher
-
-    root = tmp_path_factory.mktemp("keyword")
-    (root / "corpus").mkdir()
-    shutil.copy(SEED, root / "corpus" / SEED.name)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HF_HUB_OFFLINE", "1")
-        patch.setenv("HF_HOME", str(root / "hf-home"))
-        return Searcher.open([root / "corpus"], root / "index", model="intfloat/multilingual-e5-small")
+    return _keyword_copy(tmp_path_factory.mktemp("keyword"), SEED)
 
 
 @pytest.fixture(scope="session")
 def collection_keyword(tmp_path_factory):
     """Keyword-mode searcher over the FICTIONAL many-card evaluation collection."""
-    import shutil
-
-    from compendium.search import Searcher
-
-    root = tmp_path_factory.mktemp("collection-keyword")
-    shutil.copytree(EVAL_CORPUS, root / "corpus")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HF_HUB_OFFLINE", "1")
-        patch.setenv("HF_HOME", str(root / "hf-home"))
-        return Searcher.open([root / "corpus"], root / "index", model="intfloat/multilingual-e5-small")
+    return _keyword_copy(tmp_path_factory.mktemp("collection-keyword"), EVAL_CORPUS)
 
 
 @pytest.fixture(scope="session")
@@ -139,26 +136,13 @@ def bundled_embedder():
 @pytest.fixture(scope="session")
 def bundled_searcher(tmp_path_factory, bundled_embedder):
     """The seed corpus searched with the real bundled model."""
-    import shutil
-
-    from compendium.search import Searcher
-
-    root = tmp_path_factory.mktemp("bundled")
-    (root / "corpus").mkdir()
-    shutil.copy(SEED, root / "corpus" / SEED.name)
-    return Searcher.open([root / "corpus"], root / "index", embedder=bundled_embedder)
+    return _open_copy(tmp_path_factory.mktemp("bundled"), SEED, embedder=bundled_embedder)
 
 
 @pytest.fixture(scope="session")
 def collection_bundled(tmp_path_factory, bundled_embedder):
     """The FICTIONAL many-card collection searched with the real bundled model."""
-    import shutil
-
-    from compendium.search import Searcher
-
-    root = tmp_path_factory.mktemp("collection-bundled")
-    shutil.copytree(EVAL_CORPUS, root / "corpus")
-    return Searcher.open([root / "corpus"], root / "index", embedder=bundled_embedder)
+    return _open_copy(tmp_path_factory.mktemp("collection-bundled"), EVAL_CORPUS, embedder=bundled_embedder)
 
 
 HOSTILE_CARD = """PARTE IB: CONTRIBUCIONES DE PRUEBA
