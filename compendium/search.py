@@ -195,6 +195,8 @@ class Searcher:
             embedder, status = load_embedder(requested_model(model))
             if not status.available:
                 say(status.notice)
+            elif status.reason:  # a fallback: the console says which model runs, and why
+                say(f"Embedding model: {status.model_id}, because {status.reason}")
         current = fingerprint(corpus, embedder, glossary, config)
         try:
             index = load_index(Path(index_dir), current)

