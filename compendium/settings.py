@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -18,8 +19,6 @@ CACHE_ENV = "COMPENDIUM_CACHE"
 
 def cache_dir() -> Path:
     """``$COMPENDIUM_CACHE``, else ``$XDG_CACHE_HOME/compendium``, else ``~/.cache/compendium``."""
-    import os
-
     if os.environ.get(CACHE_ENV):
         return Path(os.environ[CACHE_ENV]).expanduser()
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
