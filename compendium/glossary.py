@@ -113,23 +113,6 @@ def _find_phrase(sequence: list[str], anchor: int, phrase: tuple[str, ...]) -> l
     return None
 
 
-def section_intents(analyzer: Analyzer) -> Glossary:
-    """The taxonomy's intent words as a glossary whose concepts are section keys: expanding a
-    query tells which sections it asks for ("outcomes" -> results, "who paid" -> funding)."""
-    from compendium.taxonomy import load_taxonomy
-
-    taxonomy = load_taxonomy()
-    by_key: dict[str, dict[str, list[str]]] = {}
-    for intent in taxonomy.intents:
-        by_key.setdefault(intent.key, {}).setdefault(intent.lang, []).append(intent.text)
-    concepts = [
-        Concept(concept_id=key, terms=tuple((lang, tuple(words)) for lang, words in languages.items()))
-        for key, languages in by_key.items()
-    ]
-    version = hashlib.sha256(repr(concepts).encode()).hexdigest()[:12]
-    return Glossary(concepts, version, analyzer)
-
-
 def glossary_path() -> Path:
     """The glossary shipped with the package."""
     return Path(str(resources.files("compendium.data").joinpath("glossary.tsv")))

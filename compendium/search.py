@@ -22,7 +22,7 @@ from compendium.coverage import Coverage
 from compendium.embedding import Embedder, ModelStatus, load_embedder, requested_model
 from compendium.embedding.threads import single_query_faiss
 from compendium.fusion import RRF_K, get_fusion
-from compendium.glossary import Glossary, load_glossary, section_intents
+from compendium.glossary import Glossary, load_glossary
 from compendium.index_store import (
     DEFAULT_INDEX_CONFIG,
     CorruptIndexError,
@@ -35,6 +35,7 @@ from compendium.index_store import (
     fingerprint,
     load_index,
 )
+from compendium.intents import SectionIntents
 from compendium.records import Chunk
 from compendium.settings import DEFAULT_CORPUS, DEFAULT_INDEX
 
@@ -152,13 +153,11 @@ class Searcher:
     embedder: Embedder | None
     model_status: ModelStatus
     options: SearchOptions = field(default_factory=SearchOptions)
-    intents: Glossary | None = None
+    intents: SectionIntents = field(default_factory=SectionIntents.from_taxonomy, repr=False)
     _sentence_vectors: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _query_vectors: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        if self.intents is None:
-            self.intents = section_intents(self.analyzer)
         self._sentence_vectors.update(self.index.sentence_vectors)
 
     def embed_sentences(self, texts: Sequence[str]) -> np.ndarray:
@@ -247,6 +246,11 @@ class Searcher:
         """All windows of the section ``chunk`` belongs to, in order."""
         return self._windows.get((chunk.doc_id, chunk.section_ordinal), (chunk,))
 
+    def card_sections(self, doc_id: str) -> tuple[Chunk, ...]:
+        """The first window of every section of card ``doc_id``, in the card's order."""
+        keys = sorted(key for key in self._windows if key[0] == doc_id)
+        return tuple(self._windows[key][0] for key in keys)
+
     def search(
         self, query: str, k: int = 5, filters: Filters | None = None, options: SearchOptions | None = None
     ) -> list[Hit]:
@@ -315,8 +319,7 @@ class Searcher:
 
     def asked_sections(self, query: str) -> set[str]:
         """Section keys the query asks for by name or synonym, in any language."""
-        assert self.intents is not None
-        return set(self.intents.expand(query).concepts)
+        return set(self.intents.asked(query))
 
     def acronyms(self, doc_id: str) -> dict[str, str]:
         """Acronym -> long form, as the card (or front matter) ``doc_id`` spells them out."""

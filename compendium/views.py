@@ -80,6 +80,7 @@ def render_answer(answer: Answer, ui: str) -> str:
         return f'<div class="answer weak" id="answer">{escape(text(ui, "no_clear_answer"))}</div>'
     names = LANGUAGE_NAMES[ui]
     quotes = " ".join(
+        f"{_lead(q.lead, q.lang)}"
         f'<span class="quote" lang="{escape(q.lang)}">{escape(q.text)}</span> '
         f'<sup class="marker">[{q.marker}]</sup> <span class="lang-tag">{escape(names.get(q.lang, q.lang))}</span>'
         f"{_expansions(q.expansions)}"
@@ -91,6 +92,13 @@ def render_answer(answer: Answer, ui: str) -> str:
         for c in answer.citations
     )
     return f'<div class="answer" id="answer"><p>{quotes}</p><ol class="citations">{citations}</ol></div>'
+
+
+def _lead(lead: str, lang: str) -> str:
+    """A table row's caption or a list item's lead-in, quoted too, set apart by an ellipsis."""
+    if not lead:
+        return ""
+    return f'<span class="quote lead" lang="{escape(lang)}">{escape(" ".join(lead.split()))}</span> … '
 
 
 def _expansions(pairs: Sequence[tuple[str, str]]) -> str:

@@ -9,7 +9,9 @@ from compendium.answer import build_answer
 from compendium.search import DENSE, KEYWORD, Searcher, SearchOptions
 from tests.conftest import SEED
 
-KEYWORDS_ONLY = SearchOptions(retrievers=KEYWORD, glossary=False)
+# Words only: no glossary, and no lift for the section a question's cue words ask for ("write
+# to" asks for contacts), so what is left to link languages is the model.
+KEYWORDS_ONLY = SearchOptions(retrievers=KEYWORD, glossary=False, section_boost=0.0, section_floor=0.0)
 DENSE_ONLY = SearchOptions(retrievers=DENSE)
 
 

@@ -121,7 +121,7 @@ def test_cli_search_json_has_the_stable_shape(corpus_dir, tmp_path, monkeypatch)
 
 
 def test_the_country_filter_keeps_only_practices_naming_the_country(collection_keyword):
-    query = "cooperativas de recicladores"
+    query = "cooperativas de mujeres"
     unfiltered = collection_keyword.search(query, k=10)
     assert any("BR" not in hit.chunk.countries for hit in unfiltered), "the query must reach other countries"
     brazil = collection_keyword.search(query, k=10, filters=Filters.from_lists(countries=["br"]))
