@@ -144,11 +144,26 @@ class Manifest:
 
     @classmethod
     def from_json(cls, text: str) -> Manifest:
+        """Parse ``manifest.json``; anything but the object a build writes is a ValueError."""
         record = json.loads(text)
+        if not isinstance(record, dict):
+            raise ValueError(f"expected a JSON object, found {type(record).__name__}")
+        _check_files(record.get("files"))
+        if not isinstance(record.get("chunk_count"), int):
+            raise ValueError("chunk_count is not a number")
         names = Fingerprint.__dataclass_fields__
         fingerprint = Fingerprint(**{name: record.pop(name) for name in list(names)})
         fingerprint = Fingerprint(**{**asdict(fingerprint), "corpus_files": tuple(fingerprint.corpus_files)})
         return cls(fingerprint=fingerprint, **record)
+
+
+def _check_files(files: object) -> None:
+    """The manifest's checksums name plain files of the index folder, nothing outside it."""
+    if not isinstance(files, dict):
+        raise ValueError("files is not an object")
+    for name, checksum in files.items():
+        if not isinstance(checksum, str) or name in {"", ".", ".."} or "/" in name or "\\" in name:
+            raise ValueError(f"files lists {name!r}, which is not a file of the index")
 
 
 @dataclass(frozen=True)
@@ -193,7 +208,11 @@ def corpus_hash(files: Sequence[Path]) -> str:
     digest = hashlib.sha256()
     for path in sorted(files, key=lambda p: str(p)):
         digest.update(path.name.encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        try:
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError as error:
+            # The build reports the file as a problem; the hash still changes once it is readable.
+            digest.update(f"unreadable: {error.errno}".encode())
     return digest.hexdigest()
 
 
@@ -260,6 +279,8 @@ def build_index(
         current = fingerprint(corpus_paths, embedder, glossary, config)
         say("reading the corpus")
         corpus = load_corpus(corpus_paths)
+        for problem in corpus.problems:
+            say(f"skipped {problem.path}: {problem.reason}")
         chunks = chunk_documents(corpus.documents, config.chunking)
         staging = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.building-", dir=index_dir.parent))
         try:
@@ -365,7 +386,7 @@ def load_index(index_dir: Path, current: Fingerprint | None = None) -> LoadedInd
         raise MissingIndexError(f"no index in {index_dir}")
     try:
         manifest = Manifest.from_json(manifest_path.read_text(encoding="utf-8"))
-    except (ValueError, TypeError, KeyError) as error:
+    except (OSError, ValueError, TypeError, KeyError) as error:
         raise CorruptIndexError(f"{manifest_path} is unreadable: {error}") from error
     if current is not None:
         reasons = staleness(manifest, current)
@@ -373,8 +394,12 @@ def load_index(index_dir: Path, current: Fingerprint | None = None) -> LoadedInd
             raise StaleIndexError(reasons)
     for name, expected in manifest.files.items():
         path = index_dir / name
-        if not path.exists() or _file_hash(path) != expected:
-            raise CorruptIndexError(f"{path} is missing or does not match the manifest")
+        try:
+            matches = path.is_file() and _file_hash(path) == expected
+        except OSError:
+            matches = False
+        if not matches:
+            raise CorruptIndexError(f"{path} is missing, unreadable or does not match the manifest")
     lines = (index_dir / CHUNKS_FILE).read_text(encoding="utf-8").splitlines()
     chunks = tuple(Chunk.from_dict(json.loads(line)) for line in lines)
     if len(chunks) != manifest.chunk_count:
