@@ -13,8 +13,8 @@ Layout (all inspectable, no pickle)::
     index/ingest_report.json parser warnings and files that could not be read
 
 A build writes into a temporary folder beside the index and swaps it in only when complete,
-so a failed or killed build leaves the previous index untouched. A lock file keeps two
-builders apart. Opening compares the manifest with the current corpus, model and code, and
+so a failed or killed build leaves the previous index untouched; the next build removes what a
+killed one left. A lock file keeps two builders apart. Opening compares the manifest with the current corpus, model and code, and
 names any difference ("stale index: corpus changed"); a stale index is rebuilt or refused,
 never used.
 """
@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -40,6 +41,7 @@ from compendium.analyzer import ANALYZER_VERSION, Analyzer
 from compendium.bm25 import BM25_FILE, OkapiIndex
 from compendium.chunker import ChunkConfig, chunk_documents, index_text
 from compendium.embedding import Embedder
+from compendium.errors import printable
 from compendium.glossary import Glossary
 from compendium.ingest import Corpus, collect_files, load_corpus
 from compendium.records import Chunk, Document
@@ -276,13 +278,14 @@ def build_index(
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     with _build_lock(index_dir, say):
         _recover(index_dir)
+        _remove_abandoned_staging(index_dir, say)
         current = fingerprint(corpus_paths, embedder, glossary, config)
         say("reading the corpus")
         corpus = load_corpus(corpus_paths)
         for problem in corpus.problems:
             say(f"skipped {problem.path}: {problem.reason}")
         chunks = chunk_documents(corpus.documents, config.chunking)
-        staging = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.building-", dir=index_dir.parent))
+        staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(index_dir), dir=index_dir.parent))
         try:
             staging.chmod(0o755)  # mkdtemp makes it private; the index is not a secret
             manifest = _write_index(staging, current, corpus, chunks, embedder, analyzer, config, say)
@@ -466,6 +469,25 @@ class _build_lock:
 
     def __exit__(self, *_exc: object) -> None:
         self._lock.release()
+
+
+def _staging_prefix(index_dir: Path) -> str:
+    return f".{index_dir.name}.building-"
+
+
+def _remove_abandoned_staging(index_dir: Path, say: Progress) -> None:
+    """Delete the staging folders of builds that were killed (a failed build removes its own).
+
+    Only call this holding the build lock: staging folders are made only under it, so none of
+    them belongs to a live builder. The lock is an OS file lock, freed when its holder dies.
+    The name must be exactly what :func:`tempfile.mkdtemp` made for this index, so the staging
+    folder of another index (``index.building-x``, say) or anything else is never touched.
+    """
+    pattern = re.compile(re.escape(_staging_prefix(index_dir)) + r"[a-z0-9_]{8}")
+    for entry in index_dir.parent.iterdir():
+        if pattern.fullmatch(entry.name) and entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+            say(f"removed {printable(entry.name)}, left by a build that was interrupted")
 
 
 def _old_dir(index_dir: Path) -> Path:

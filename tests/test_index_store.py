@@ -320,3 +320,27 @@ def test_a_manifest_naming_files_outside_the_index_is_refused(corpus_dir, tmp_pa
     (index_dir / "manifest.json").write_text(json.dumps(record), encoding="utf-8")
     with pytest.raises(CorruptIndexError, match="not a file of the index"):
         load_index(index_dir)
+
+
+def test_the_next_build_removes_what_a_killed_build_left_and_nothing_else(corpus_dir, tmp_path, parts):
+    import tempfile
+
+    index_dir = tmp_path / "index"
+    # What a build killed mid-way leaves: a full staging copy under mkdtemp's name.
+    abandoned = Path(tempfile.mkdtemp(prefix=".index.building-", dir=tmp_path))
+    (abandoned / "chunks.jsonl").write_text("{}\n" * 1000, encoding="utf-8")
+    others = [
+        tmp_path / ".index.building-12345678.building-abcdefgh",  # staging of index "index.building-12345678"
+        tmp_path / ".index2.building-abcdefgh",  # staging of another index
+        tmp_path / ".index.building-notmkdtemp",  # not a name mkdtemp makes
+    ]
+    for other in others:
+        other.mkdir()
+    messages: list[str] = []
+    analyzer, glossary = parts
+    build_index(
+        [corpus_dir], index_dir, embedder=None, analyzer=analyzer, glossary=glossary, progress=messages.append
+    )
+    assert not abandoned.exists() and all(other.is_dir() for other in others)
+    assert any(abandoned.name in message and "interrupted" in message for message in messages)
+    assert load_index(index_dir).manifest.chunk_count > 0
