@@ -14,7 +14,8 @@ from typing import Any
 import gradio as gr  # this module is the UI; the library never imports it
 
 from compendium.answer import Answer, build_answer
-from compendium.handout import HandoutItem, add_items, write_docx, write_markdown
+from compendium.exports import ExportStore
+from compendium.handout import HandoutItem, add_items
 from compendium.records import Chunk, Document, country_name
 from compendium.results import ask
 from compendium.search import Filters, Hit, Searcher
@@ -49,9 +50,9 @@ class SearchView:
 class Handlers:
     """What the app does, independent of Gradio."""
 
-    def __init__(self, searcher: Searcher, exports_dir: Path) -> None:
+    def __init__(self, searcher: Searcher, exports: ExportStore) -> None:
         self.searcher = searcher
-        self.exports_dir = exports_dir
+        self.exports = exports
         self.chunks = searcher.chunk_by_id
 
     # -- search -----------------------------------------------------------------------------
@@ -132,11 +133,10 @@ class Handlers:
                 items.append(HandoutItem.from_chunk(chunk, quote["text"]))
         return items
 
-    def export(self, items: list[HandoutItem], session: str) -> tuple[Path | None, Path | None]:
-        if not items:
-            return None, None
-        folder = self.exports_dir / "".join(ch for ch in session if ch.isalnum())[:40]
-        return write_markdown(items, folder), write_docx(items, folder)
+    def export(self, items: list[HandoutItem], session: str | None) -> tuple[Path | None, Path | None]:
+        """The session's handout files (replacing its previous ones), or none without items or
+        without a valid session id."""
+        return self.exports.export(items, session or "")
 
 
 def handout_html(items: list[HandoutItem], ui: str) -> str:
@@ -160,7 +160,7 @@ def _hit_label(hit: Hit) -> str:
 
 def build_app(searcher: Searcher, exports_dir: Path, ui: str = "en"):  # type: ignore[no-untyped-def]
     """Lay out the app and wire its events. Returns an un-launched ``gr.Blocks``."""
-    handlers = Handlers(searcher, exports_dir)
+    handlers = Handlers(searcher, ExportStore(exports_dir))
     status = searcher.status()
 
     def section_choices(lang: str) -> list[tuple[str, str]]:
@@ -286,7 +286,7 @@ def build_app(searcher: Searcher, exports_dir: Path, ui: str = "en"):  # type: i
 
         def refresh_handout(items, lang_ui, request: gr.Request):
             records = [HandoutItem.from_dict(item) for item in items]
-            md_path, docx_path = handlers.export(records, getattr(request, "session_hash", None) or "session")
+            md_path, docx_path = handlers.export(records, getattr(request, "session_hash", None))
             return (
                 [item.to_dict() for item in records],
                 handout_html(records, lang_ui),

@@ -8,6 +8,7 @@ import urllib.request
 
 import pytest
 
+from compendium.exports import ExportStore
 from compendium.webapp import Handlers
 from tests.conftest import HIT_KEYS, SEED
 
@@ -41,7 +42,7 @@ def test_api_filters_and_empty_query(running_app):
 
 
 def test_hostile_card_text_is_escaped_in_every_view(running_app):
-    handlers = Handlers(running_app["searcher"], running_app["root"] / "exports")
+    handlers = Handlers(running_app["searcher"], ExportStore(running_app["root"] / "exports"))
     view = handlers.search("recicladores cooperativas", "en")
     assert "recicladores" in view.results_html
     hostile = next(doc for doc in handlers.documents() if doc.cards and "recicladores" in doc.cards[0].title)
@@ -52,7 +53,7 @@ def test_hostile_card_text_is_escaped_in_every_view(running_app):
 
 
 def test_long_and_empty_queries_get_messages(running_app):
-    handlers = Handlers(running_app["searcher"], running_app["root"] / "exports")
+    handlers = Handlers(running_app["searcher"], ExportStore(running_app["root"] / "exports"))
     assert "Type a question" in handlers.search("", "en").message
     long = handlers.search("familia " * 200, "es")
     assert "500" in long.message
