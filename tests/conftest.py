@@ -203,9 +203,8 @@ def running_app(tmp_path_factory, bundled_embedder):
         patch.setenv("HF_HUB_OFFLINE", "1")
         patch.setenv("HF_HOME", str(root / "hf-home"))
         searcher = Searcher.open([corpus], root / "index", embedder=bundled_embedder)
-    exports = root / "exports"
-    demo = build_app(searcher, exports)
+    app = build_app(searcher)
     port = _free_port()
-    launch(demo, "127.0.0.1", port, block=False, exports_dir=exports)
+    launch(app, "127.0.0.1", port, block=False)
     yield {"url": f"http://127.0.0.1:{port}/", "root": root, "searcher": searcher}
-    demo.close()
+    app.close()
