@@ -267,11 +267,11 @@ def test_index_and_search_skip_an_unreadable_file_and_a_bad_name_in_one_line_eac
     corpus_dir, tmp_path, offline_hub, monkeypatch, capsys
 ):
     from compendium.cli import main
-    from tests.test_ingest import HOSTILE_NAME, _refuse_to_read
+    from tests.conftest import HOSTILE_NAME, refuse_to_read
 
     (corpus_dir / "locked.txt").write_text("Resultados\nAlgo.\n", encoding="utf-8")
     (corpus_dir / HOSTILE_NAME).write_text("Resultados\nAlgo.\n", encoding="utf-8")
-    _refuse_to_read(monkeypatch, "locked.txt")
+    refuse_to_read(monkeypatch, "locked.txt")
     corpus = ["--corpus", str(corpus_dir), *offline_hub]
     expected = [
         f"skipped {corpus_dir / 'card-'}\\xff\\x1b[31m\\n.txt: file name is not valid UTF-8; rename it",

@@ -20,7 +20,7 @@ from compendium.errors import (
     printable,
 )
 from compendium.ingest import Limits, load_corpus, load_file
-from tests.conftest import SEED
+from tests.conftest import HOSTILE_NAME, SEED, refuse_to_read
 
 
 @pytest.fixture
@@ -129,24 +129,10 @@ def test_cli_exit_code_says_a_file_failed(bad_files):
     assert "error:" in text and "latin1.txt" in text and "file is empty" in text
 
 
-def _refuse_to_read(monkeypatch, name: str) -> None:
-    """As if ``name`` were chmod 000 for a non-root user (the tests run as root)."""
-    from pathlib import Path
-
-    real = Path.read_bytes
-
-    def read_bytes(self):
-        if self.name == name:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
-
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
-
-
 def test_an_unreadable_file_is_one_problem_and_the_others_still_parse(tmp_path, tools, monkeypatch):
     shutil.copy(SEED, tmp_path / "good.txt")
     (tmp_path / "locked.txt").write_text("Resultados\nAlgo.\n", encoding="utf-8")
-    _refuse_to_read(monkeypatch, "locked.txt")
+    refuse_to_read(monkeypatch, "locked.txt")
     corpus = load_corpus([tmp_path], tools=tools)
     assert [document.cards[0].author for document in corpus.documents] == ["Carmen Scott Alava"]
     assert [(p.path.rsplit("/", 1)[-1], p.reason, p.kind) for p in corpus.problems] == [
@@ -155,10 +141,6 @@ def test_an_unreadable_file_is_one_problem_and_the_others_still_parse(tmp_path, 
     out = StringIO()
     assert main(["ingest", str(tmp_path)], out=out) == 1
     assert f"error: {tmp_path / 'locked.txt'}: cannot read: Permission denied\n" in out.getvalue()
-
-
-# Not UTF-8, and a terminal escape that would turn the rest of the console red.
-HOSTILE_NAME = os.fsdecode(b"card-\xff\x1b[31m\n.txt")
 
 
 def test_a_file_name_that_is_not_utf8_is_reported_escaped_on_one_line(tmp_path, tools):
