@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from compendium.settings import DEFAULT_CORPUS, DEFAULT_INDEX, PROJECT_ROOT
+from compendium.settings import DEFAULT_CORPUS, DEFAULT_INDEX
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,11 +19,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default=None, help="sentence-transformers model id or local folder")
     parser.add_argument("--index", default=str(DEFAULT_INDEX), help="index folder")
     parser.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="corpus folder")
-    parser.add_argument("--exports", default=str(PROJECT_ROOT / "exports"), help="where handouts are written")
     parser.add_argument("--ui", default="en", choices=["en", "es"], help="interface language at start")
     args = parser.parse_args(argv)
 
     from compendium.search import Searcher
+    from compendium.serving import UnsafeFolderError
     from compendium.webapp import build_app, launch
 
     def say(message: str) -> None:
@@ -34,11 +33,13 @@ def main(argv: list[str] | None = None) -> int:
     searcher = Searcher.open([args.corpus], args.index, model=args.model, progress=say)
     status = searcher.status()
     say(f"{status['practices']} practice(s), {status['chunks']} passages, mode: {status['mode']}")
-    exports = Path(args.exports)
-    exports.mkdir(parents=True, exist_ok=True)
-    demo = build_app(searcher, exports, ui=args.ui)
-    say(f"serving on http://{args.host}:{args.port}")
-    launch(demo, args.host, args.port, exports_dir=exports)
+    try:
+        app = build_app(searcher, ui=args.ui)
+    except UnsafeFolderError as error:  # a temp folder planted by someone else: never use it
+        say(f"cannot start: {error}")
+        return 1
+    say(f"serving on http://{args.host}:{args.port} (handouts for download in {app.handouts})")
+    launch(app, args.host, args.port)
     return 0
 
 

@@ -227,6 +227,8 @@ def _ingest(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _print_summary(corpus, out: TextIO) -> None:  # type: ignore[no-untyped-def]
+    from compendium.errors import printable  # file names may hold newlines or terminal escapes
+
     documents = corpus.documents
     cards = sum(len(document.cards) for document in documents)
     out.write(f"{len(documents)} document(s), {cards} card(s), {len(corpus.problems)} problem(s)\n\n")
@@ -236,7 +238,7 @@ def _print_summary(corpus, out: TextIO) -> None:  # type: ignore[no-untyped-def]
             | {card.language for card in document.cards}
         )
         out.write(
-            f"{document.source}  [{document.kind}, {len(document.cards)} card(s), "
+            f"{printable(document.source)}  [{document.kind}, {len(document.cards)} card(s), "
             f"languages: {', '.join(languages) or '-'}]\n"
         )
         if document.front_matter:
@@ -251,7 +253,7 @@ def _print_summary(corpus, out: TextIO) -> None:  # type: ignore[no-untyped-def]
             keys = " ".join(section.key for section in card.sections)
             out.write(f"    {len(card.sections)} sections: {keys}\n")
         for warning in document.warnings:
-            out.write(f"  warning: {warning}\n")
+            out.write(f"  warning: {printable(warning)}\n")
     for problem in corpus.problems:
         out.write(f"error: {problem.path}: {problem.reason}\n")
 

@@ -8,16 +8,34 @@ from __future__ import annotations
 
 from pathlib import Path
 
+# A byte that is not UTF-8 reaches Python as one of these lone surrogates (os.fsdecode).
+_SURROGATE_BYTES = range(0xDC80, 0xDD00)
+
+
+def printable(value: str) -> str:
+    """``value`` safe to print on one line: control, format and separator characters (a
+    newline, an ANSI escape, a bidi override) are shown escaped as ``repr`` would, and a byte
+    that is not UTF-8 as ``\\xNN``; everything else, accents included, is kept."""
+    return "".join(ch if ch.isprintable() else _escaped(ch) for ch in value)
+
+
+def _escaped(ch: str) -> str:
+    if ord(ch) in _SURROGATE_BYTES:
+        return f"\\x{ord(ch) - 0xDC00:02x}"
+    return repr(ch)[1:-1]
+
 
 class IngestError(Exception):
-    """A file that cannot be ingested; ``str()`` is the one-line message for the user."""
+    """A file that cannot be ingested; ``str()`` is the one-line message for the user.
+
+    The path is kept escaped (:func:`printable`): a file name may hold anything but ``/``."""
 
     kind = "error"
 
     def __init__(self, path: Path | str, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
-        self.path = str(path)
+        self.path = printable(str(path))
         self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
 
 
 class EmptyFileError(IngestError):
@@ -38,6 +56,14 @@ class FileTooLargeError(IngestError):
 
 class UnsupportedFileError(IngestError):
     kind = "unsupported"
+
+
+class UnreadableFileError(IngestError):
+    kind = "unreadable"
+
+
+class FileNameError(IngestError):
+    kind = "file-name"
 
 
 class PdfError(IngestError):

@@ -155,9 +155,10 @@ def write_docx(items: Sequence[HandoutItem], folder: Path, title: str = HANDOUT_
 
 
 def _md(value: str) -> str:
-    """Text that Markdown shows as written: markup characters and raw HTML are escaped."""
+    """Text that Markdown shows as written: markup characters, raw HTML and character
+    references (``&lt;`` would show as ``<``) are escaped."""
     value = value.replace("\\", "\\\\")
-    value = re.sub(r"([`*_\[\]#|<>])", r"\\\1", value)
+    value = re.sub(r"([`*_\[\]#|<>&])", r"\\\1", value)
     return value
 
 

@@ -13,8 +13,8 @@ Layout (all inspectable, no pickle)::
     index/ingest_report.json parser warnings and files that could not be read
 
 A build writes into a temporary folder beside the index and swaps it in only when complete,
-so a failed or killed build leaves the previous index untouched. A lock file keeps two
-builders apart. Opening compares the manifest with the current corpus, model and code, and
+so a failed or killed build leaves the previous index untouched; the next build removes what a
+killed one left. A lock file keeps two builders apart. Opening compares the manifest with the current corpus, model and code, and
 names any difference ("stale index: corpus changed"); a stale index is rebuilt or refused,
 never used.
 """
@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -40,6 +41,7 @@ from compendium.analyzer import ANALYZER_VERSION, Analyzer
 from compendium.bm25 import BM25_FILE, OkapiIndex
 from compendium.chunker import ChunkConfig, chunk_documents, index_text
 from compendium.embedding import Embedder
+from compendium.errors import printable
 from compendium.glossary import Glossary
 from compendium.ingest import Corpus, collect_files, load_corpus
 from compendium.records import Chunk, Document
@@ -144,11 +146,26 @@ class Manifest:
 
     @classmethod
     def from_json(cls, text: str) -> Manifest:
+        """Parse ``manifest.json``; anything but the object a build writes is a ValueError."""
         record = json.loads(text)
+        if not isinstance(record, dict):
+            raise ValueError(f"expected a JSON object, found {type(record).__name__}")
+        _check_files(record.get("files"))
+        if not isinstance(record.get("chunk_count"), int):
+            raise ValueError("chunk_count is not a number")
         names = Fingerprint.__dataclass_fields__
         fingerprint = Fingerprint(**{name: record.pop(name) for name in list(names)})
         fingerprint = Fingerprint(**{**asdict(fingerprint), "corpus_files": tuple(fingerprint.corpus_files)})
         return cls(fingerprint=fingerprint, **record)
+
+
+def _check_files(files: object) -> None:
+    """The manifest's checksums name plain files of the index folder, nothing outside it."""
+    if not isinstance(files, dict):
+        raise ValueError("files is not an object")
+    for name, checksum in files.items():
+        if not isinstance(checksum, str) or name in {"", ".", ".."} or "/" in name or "\\" in name:
+            raise ValueError(f"files lists {name!r}, which is not a file of the index")
 
 
 @dataclass(frozen=True)
@@ -193,7 +210,11 @@ def corpus_hash(files: Sequence[Path]) -> str:
     digest = hashlib.sha256()
     for path in sorted(files, key=lambda p: str(p)):
         digest.update(path.name.encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        try:
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError as error:
+            # The build reports the file as a problem; the hash still changes once it is readable.
+            digest.update(f"unreadable: {error.errno}".encode())
     return digest.hexdigest()
 
 
@@ -257,11 +278,14 @@ def build_index(
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     with _build_lock(index_dir, say):
         _recover(index_dir)
+        _remove_abandoned_staging(index_dir, say)
         current = fingerprint(corpus_paths, embedder, glossary, config)
         say("reading the corpus")
         corpus = load_corpus(corpus_paths)
+        for problem in corpus.problems:
+            say(f"skipped {problem.path}: {problem.reason}")
         chunks = chunk_documents(corpus.documents, config.chunking)
-        staging = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.building-", dir=index_dir.parent))
+        staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(index_dir), dir=index_dir.parent))
         try:
             staging.chmod(0o755)  # mkdtemp makes it private; the index is not a secret
             manifest = _write_index(staging, current, corpus, chunks, embedder, analyzer, config, say)
@@ -365,7 +389,7 @@ def load_index(index_dir: Path, current: Fingerprint | None = None) -> LoadedInd
         raise MissingIndexError(f"no index in {index_dir}")
     try:
         manifest = Manifest.from_json(manifest_path.read_text(encoding="utf-8"))
-    except (ValueError, TypeError, KeyError) as error:
+    except (OSError, ValueError, TypeError, KeyError) as error:
         raise CorruptIndexError(f"{manifest_path} is unreadable: {error}") from error
     if current is not None:
         reasons = staleness(manifest, current)
@@ -373,8 +397,12 @@ def load_index(index_dir: Path, current: Fingerprint | None = None) -> LoadedInd
             raise StaleIndexError(reasons)
     for name, expected in manifest.files.items():
         path = index_dir / name
-        if not path.exists() or _file_hash(path) != expected:
-            raise CorruptIndexError(f"{path} is missing or does not match the manifest")
+        try:
+            matches = path.is_file() and _file_hash(path) == expected
+        except OSError:
+            matches = False
+        if not matches:
+            raise CorruptIndexError(f"{path} is missing, unreadable or does not match the manifest")
     lines = (index_dir / CHUNKS_FILE).read_text(encoding="utf-8").splitlines()
     chunks = tuple(Chunk.from_dict(json.loads(line)) for line in lines)
     if len(chunks) != manifest.chunk_count:
@@ -441,6 +469,25 @@ class _build_lock:
 
     def __exit__(self, *_exc: object) -> None:
         self._lock.release()
+
+
+def _staging_prefix(index_dir: Path) -> str:
+    return f".{index_dir.name}.building-"
+
+
+def _remove_abandoned_staging(index_dir: Path, say: Progress) -> None:
+    """Delete the staging folders of builds that were killed (a failed build removes its own).
+
+    Only call this holding the build lock: staging folders are made only under it, so none of
+    them belongs to a live builder. The lock is an OS file lock, freed when its holder dies.
+    The name must be exactly what :func:`tempfile.mkdtemp` made for this index, so the staging
+    folder of another index (``index.building-x``, say) or anything else is never touched.
+    """
+    pattern = re.compile(re.escape(_staging_prefix(index_dir)) + r"[a-z0-9_]{8}")
+    for entry in index_dir.parent.iterdir():
+        if pattern.fullmatch(entry.name) and entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+            say(f"removed {printable(entry.name)}, left by a build that was interrupted")
 
 
 def _old_dir(index_dir: Path) -> Path:

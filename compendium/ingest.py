@@ -15,8 +15,10 @@ from compendium.errors import (
     BinaryFileError,
     EmptyFileError,
     EncodingError,
+    FileNameError,
     FileTooLargeError,
     IngestError,
+    UnreadableFileError,
     UnsupportedFileError,
 )
 from compendium.parser import Tools, parse_lines
@@ -50,22 +52,42 @@ class Corpus:
 
 
 def collect_files(paths: Iterable[Path | str]) -> tuple[list[Path], list[IngestProblem]]:
-    """Expand folders (recursively, sorted) into supported files; report the rest."""
+    """Expand folders (recursively, sorted) into supported files; report the rest, and files
+    whose names are not UTF-8 (they could be neither recorded nor shown)."""
     files: list[Path] = []
     problems: list[IngestProblem] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if child.name.startswith(".") or child.name.lower() in {"readme.md", "readme.txt"}:
-                    continue
-                if child.suffix.lower() in SUPPORTED_SUFFIXES:
-                    files.append(child)
+            candidates = [
+                child
+                for child in sorted(p for p in path.rglob("*") if p.is_file())
+                if not (child.name.startswith(".") or child.name.lower() in {"readme.md", "readme.txt"})
+                and child.suffix.lower() in SUPPORTED_SUFFIXES
+            ]
         elif path.is_file():
-            files.append(path)
+            candidates = [path]
         else:
-            problems.append(IngestProblem(path=str(path), reason="no such file or folder", kind="missing"))
+            problems.append(_problem(IngestError(path, "no such file or folder"), kind="missing"))
+            continue
+        for candidate in candidates:
+            if _utf8_name(candidate):
+                files.append(candidate)
+            else:
+                problems.append(_problem(FileNameError(candidate, "file name is not valid UTF-8; rename it")))
     return files, problems
+
+
+def _utf8_name(path: Path) -> bool:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _problem(error: IngestError, kind: str | None = None) -> IngestProblem:
+    return IngestProblem(path=error.path, reason=error.reason, kind=kind or error.kind)
 
 
 def load_corpus(
@@ -79,7 +101,7 @@ def load_corpus(
         try:
             documents.append(load_file(path, tools=tools, limits=limits))
         except IngestError as error:
-            problems.append(IngestProblem(path=error.path, reason=error.reason, kind=error.kind))
+            problems.append(_problem(error))
     return Corpus(
         documents=_resolve_collisions(documents),
         problems=tuple(problems),
@@ -97,14 +119,17 @@ def load_file(path: Path | str, *, tools: Tools | None = None, limits: Limits = 
     try:
         size = path.stat().st_size
     except OSError as error:
-        raise IngestError(path, f"cannot read: {error.strerror}") from error
+        raise UnreadableFileError(path, f"cannot read: {error.strerror or error}") from error
     if size == 0:
         raise EmptyFileError(path, "file is empty")
     if size > limits.max_bytes:
         raise FileTooLargeError(
             path, f"file is {size / 1e6:.1f} MB, over the {limits.max_bytes / 1e6:.0f} MB limit"
         )
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as error:  # unreadable (permissions), vanished, or a device that fails
+        raise UnreadableFileError(path, f"cannot read: {error.strerror or error}") from error
     doc_id = slugify(path.stem) or "document"
     if suffix in PDF_SUFFIXES:
         from compendium.pdf_reader import read_pdf  # deferred: pdfplumber is only needed for PDFs

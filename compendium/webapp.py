@@ -2,11 +2,13 @@
 
 :class:`Handlers` holds the behaviour as plain methods over the library (tests call them
 directly); :func:`build_app` only lays out components and wires events to them. The app serves
-no files but the handouts it writes.
+no files but the handouts it writes, from a temp folder of its own, and answers only the routes
+its page and its public API need (:mod:`compendium.serving`).
 """
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,10 +16,12 @@ from typing import Any
 import gradio as gr  # this module is the UI; the library never imports it
 
 from compendium.answer import Answer, build_answer
-from compendium.handout import HandoutItem, add_items, write_docx, write_markdown
+from compendium.exports import ExportLimits, ExportStore
+from compendium.handout import HandoutItem, add_items
 from compendium.records import Chunk, Document, country_name
 from compendium.results import ask
 from compendium.search import Filters, Hit, Searcher
+from compendium.serving import RouteGuard, RoutePolicy, app_temp_dir, private_folder, use_temp_dir
 from compendium.taxonomy import CARD_KEYS, FRONT_MATTER_KEYS
 from compendium.ui_text import EXAMPLE_QUESTIONS, LANGUAGE_NAMES, SECTION_NAMES, text
 from compendium.views import (
@@ -33,6 +37,9 @@ from compendium.views import (
 
 MAX_UI_QUERY = 500
 DEFAULT_RESULTS = 8
+#: Events waiting at once; past this a client is told the app is busy instead of piling up.
+QUEUE_SIZE = 64
+DEFAULT_EXPORT_LIMITS = ExportLimits()
 
 
 @dataclass
@@ -49,9 +56,9 @@ class SearchView:
 class Handlers:
     """What the app does, independent of Gradio."""
 
-    def __init__(self, searcher: Searcher, exports_dir: Path) -> None:
+    def __init__(self, searcher: Searcher, exports: ExportStore) -> None:
         self.searcher = searcher
-        self.exports_dir = exports_dir
+        self.exports = exports
         self.chunks = searcher.chunk_by_id
 
     # -- search -----------------------------------------------------------------------------
@@ -132,11 +139,10 @@ class Handlers:
                 items.append(HandoutItem.from_chunk(chunk, quote["text"]))
         return items
 
-    def export(self, items: list[HandoutItem], session: str) -> tuple[Path | None, Path | None]:
-        if not items:
-            return None, None
-        folder = self.exports_dir / "".join(ch for ch in session if ch.isalnum())[:40]
-        return write_markdown(items, folder), write_docx(items, folder)
+    def export(self, items: list[HandoutItem], session: str | None) -> tuple[Path | None, Path | None]:
+        """The session's handout files (replacing its previous ones), or none without items or
+        without a valid session id."""
+        return self.exports.export(items, session or "")
 
 
 def handout_html(items: list[HandoutItem], ui: str) -> str:
@@ -158,9 +164,32 @@ def _hit_label(hit: Hit) -> str:
     return f"{hit.rank}. {chunk.short_title[:50]} — {chunk.section_label}: {excerpt}"
 
 
-def build_app(searcher: Searcher, exports_dir: Path, ui: str = "en"):  # type: ignore[no-untyped-def]
-    """Lay out the app and wire its events. Returns an un-launched ``gr.Blocks``."""
-    handlers = Handlers(searcher, exports_dir)
+@dataclass
+class WebApp:
+    """A laid-out app, not yet served, and the folder of the only files it may serve."""
+
+    demo: gr.Blocks
+    handouts: Path
+
+    def close(self) -> None:
+        """Stop serving (when launched without blocking)."""
+        self.demo.close()
+
+
+def _handouts_folder() -> Path:
+    """This app's handout folder, inside the private temp folder Gradio is pointed at first:
+    Gradio serves the handouts from there without copying them, and each component notes
+    Gradio's folder when it is made, so this must run before any component exists."""
+    temp = app_temp_dir()
+    use_temp_dir(temp)
+    return Path(tempfile.mkdtemp(prefix="app-", dir=private_folder(temp / "handouts"))).resolve()
+
+
+def build_app(searcher: Searcher, ui: str = "en", *, limits: ExportLimits = DEFAULT_EXPORT_LIMITS) -> WebApp:
+    """Lay out the app and wire its events; Gradio writes only into the app's private temp
+    folder, and handouts are bounded by ``limits``."""
+    handouts = _handouts_folder()
+    handlers = Handlers(searcher, ExportStore(handouts, limits))
     status = searcher.status()
 
     def section_choices(lang: str) -> list[tuple[str, str]]:
@@ -286,7 +315,7 @@ def build_app(searcher: Searcher, exports_dir: Path, ui: str = "en"):  # type: i
 
         def refresh_handout(items, lang_ui, request: gr.Request):
             records = [HandoutItem.from_dict(item) for item in items]
-            md_path, docx_path = handlers.export(records, getattr(request, "session_hash", None) or "session")
+            md_path, docx_path = handlers.export(records, getattr(request, "session_hash", None))
             return (
                 [item.to_dict() for item in records],
                 handout_html(records, lang_ui),
@@ -383,23 +412,33 @@ def build_app(searcher: Searcher, exports_dir: Path, ui: str = "en"):  # type: i
         )
 
         gr.api(handlers.api_search, api_name="search")
-    return demo
+    return WebApp(demo, handouts)
 
 
-def launch(
-    demo, host: str = "127.0.0.1", port: int = 7860, *, block: bool = True, exports_dir: Path | None = None
-):  # type: ignore[no-untyped-def]
-    """Serve ``demo`` locally: a concurrency limit above 1, no public share link, and no file
-    served but the app's own exports."""
-    demo.queue(default_concurrency_limit=4)
+def launch(app: WebApp, host: str = "127.0.0.1", port: int = 7860, *, block: bool = True):  # type: ignore[no-untyped-def]
+    """Serve ``app`` locally: a bounded queue run four at a time, no public share link, and
+    only the routes the page and the public API need (see :mod:`compendium.serving`)."""
+    from starlette.middleware import Middleware
+
+    demo = app.demo
+    public = frozenset(fn.api_name for fn in demo.fns.values() if fn.api_visibility == "public")
+    guard = Middleware(RouteGuard, policy=RoutePolicy(files=app.handouts, api_names=public))
+    # api_open=False: the named API goes through the queue too, never straight to a function.
+    demo.queue(default_concurrency_limit=4, max_size=QUEUE_SIZE, api_open=False)
     return demo.launch(
         server_name=host,
         server_port=port,
         share=False,
         prevent_thread_lock=not block,
         css=STYLE,
-        allowed_paths=[str(exports_dir)] if exports_dir else None,
         ssr_mode=False,
         quiet=True,
         footer_links=["api"],
+        app_kwargs={"middleware": [guard]},
+        enable_monitoring=False,
+        run_history=False,
+        mcp_server=False,
+        pwa=False,
+        max_file_size=0,  # nothing here takes uploads; the guard refuses the route anyway
+        show_error=False,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -203,9 +204,24 @@ def running_app(tmp_path_factory, bundled_embedder):
         patch.setenv("HF_HUB_OFFLINE", "1")
         patch.setenv("HF_HOME", str(root / "hf-home"))
         searcher = Searcher.open([corpus], root / "index", embedder=bundled_embedder)
-    exports = root / "exports"
-    demo = build_app(searcher, exports)
+    app = build_app(searcher)
     port = _free_port()
-    launch(demo, "127.0.0.1", port, block=False, exports_dir=exports)
+    launch(app, "127.0.0.1", port, block=False)
     yield {"url": f"http://127.0.0.1:{port}/", "root": root, "searcher": searcher}
-    demo.close()
+    app.close()
+
+
+# Not UTF-8, and a terminal escape that would turn the rest of the console red.
+HOSTILE_NAME = os.fsdecode(b"card-\xff\x1b[31m\n.txt")
+
+
+def refuse_to_read(monkeypatch, name: str) -> None:
+    """As if ``name`` were chmod 000 for a non-root user (the tests run as root)."""
+    real = Path.read_bytes
+
+    def read_bytes(self):
+        if self.name == name:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)

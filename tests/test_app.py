@@ -8,6 +8,7 @@ import urllib.request
 
 import pytest
 
+from compendium.exports import ExportStore
 from compendium.webapp import Handlers
 from tests.conftest import HIT_KEYS, SEED
 
@@ -41,7 +42,7 @@ def test_api_filters_and_empty_query(running_app):
 
 
 def test_hostile_card_text_is_escaped_in_every_view(running_app):
-    handlers = Handlers(running_app["searcher"], running_app["root"] / "exports")
+    handlers = Handlers(running_app["searcher"], ExportStore(running_app["root"] / "exports"))
     view = handlers.search("recicladores cooperativas", "en")
     assert "recicladores" in view.results_html
     hostile = next(doc for doc in handlers.documents() if doc.cards and "recicladores" in doc.cards[0].title)
@@ -52,7 +53,7 @@ def test_hostile_card_text_is_escaped_in_every_view(running_app):
 
 
 def test_long_and_empty_queries_get_messages(running_app):
-    handlers = Handlers(running_app["searcher"], running_app["root"] / "exports")
+    handlers = Handlers(running_app["searcher"], ExportStore(running_app["root"] / "exports"))
     assert "Type a question" in handlers.search("", "en").message
     long = handlers.search("familia " * 200, "es")
     assert "500" in long.message
@@ -84,3 +85,27 @@ def test_the_api_page_lists_only_search(running_app):
     with urllib.request.urlopen(running_app["url"] + "gradio_api/info", timeout=10) as response:
         info = json.loads(response.read())
     assert list(info["named_endpoints"]) == ["/search"]
+
+
+def test_the_app_starts_past_an_unreadable_file_a_bad_file_name_and_a_broken_manifest(
+    corpus_dir, tmp_path, monkeypatch, capsys
+):
+    import app
+    from compendium import webapp
+    from tests.conftest import HOSTILE_NAME, refuse_to_read
+
+    (corpus_dir / "locked.txt").write_text("Resultados\nAlgo.\n", encoding="utf-8")
+    (corpus_dir / HOSTILE_NAME).write_text("Resultados\nAlgo.\n", encoding="utf-8")
+    refuse_to_read(monkeypatch, "locked.txt")
+    (tmp_path / "index").mkdir()
+    (tmp_path / "index" / "manifest.json").write_text("3", encoding="utf-8")
+    served = []
+    monkeypatch.setattr(webapp, "launch", lambda web_app, *args, **kwargs: served.append(web_app))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
+    where = ["--corpus", str(corpus_dir), "--index", str(tmp_path / "index")]
+    assert app.main([*where, "--model", "intfloat/multilingual-e5-small"]) == 0
+    err = capsys.readouterr().err
+    assert len(served) == 1 and "Traceback" not in err and "\x1b" not in err
+    assert "manifest.json is unreadable" in err
+    assert sum(line.startswith("skipped") for line in err.splitlines()) == 2

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import zipfile
+from dataclasses import replace
 
 import pytest
 
+from compendium.exports import ExportLimits, ExportStore
 from compendium.handout import HandoutItem, add_items, to_markdown, write_docx, write_markdown
 
 
@@ -48,8 +50,66 @@ def test_files_are_written_and_the_docx_opens(items, tmp_path):
 
 def test_markup_in_a_quote_does_not_become_markdown(keyword_searcher):
     chunk = keyword_searcher.chunks[0]
-    from dataclasses import replace
-
     item = replace(HandoutItem.from_chunk(chunk), quote="<b>bold</b> *star* [link](x)")
     text = to_markdown([item])
     assert "<b>" not in text and "\\<b\\>" in text and "\\*star\\*" in text
+
+
+def test_character_references_in_a_quote_stay_text(keyword_searcher):
+    from markdown_it import MarkdownIt  # what Gradio renders Markdown with
+
+    item = replace(
+        HandoutItem.from_chunk(keyword_searcher.chunks[0]), quote="&lt;b&gt;bold&lt;/b&gt; AT&amp;T"
+    )
+    text = to_markdown([item])
+    assert "\\&lt;b\\&gt;" in text
+    html = MarkdownIt().render(text)
+    assert "<b>" not in html and "&amp;lt;b&amp;gt;bold&amp;lt;/b&amp;gt; AT&amp;amp;T" in html
+
+
+def _sessions(store: ExportStore) -> set[str]:
+    return {path.parent.name for path in store.files()}
+
+
+def test_a_session_keeps_only_its_latest_handout(items, tmp_path):
+    store = ExportStore(tmp_path / "exports")
+    store.export(items, "k3j4h5g6")
+    markdown, docx = store.export(items[:1], "k3j4h5g6")
+    assert store.files() == sorted([markdown, docx])
+    assert markdown.read_text(encoding="utf-8") == to_markdown(items[:1])
+    assert docx.parent == markdown.parent == tmp_path / "exports" / "k3j4h5g6"
+
+
+@pytest.mark.parametrize(
+    "session", ["", ".", "..", "../escape", "a/b", "/etc", "x\x00y", "é", "a" * 65, None, 42]
+)
+def test_an_invalid_session_id_gets_no_files(items, tmp_path, session):
+    store = ExportStore(tmp_path / "exports")
+    assert store.export(items, session) == (None, None)
+    assert store.files() == [] and not (tmp_path / "escape").exists()
+
+
+def test_made_up_sessions_are_bounded_in_count_and_bytes(items, tmp_path):
+    store = ExportStore(tmp_path / "exports", ExportLimits(sessions=5))
+    for number in range(30):
+        store.export(items, f"fake{number:03d}")
+    assert _sessions(store) == {f"fake{number:03d}" for number in range(25, 30)}
+    assert len(store.files()) == 10
+    one_handout = sum(path.stat().st_size for path in store.files()) / 5
+    small = ExportStore(tmp_path / "small", ExportLimits(total_bytes=int(2.5 * one_handout)))
+    for number in range(6):
+        small.export(items, f"fake{number:03d}")
+    assert _sessions(small) == {"fake004", "fake005"}
+
+
+def test_old_handouts_expire_and_an_oversized_one_is_not_offered(items, tmp_path):
+    import time
+
+    now = [time.time()]
+    store = ExportStore(tmp_path / "exports", ExportLimits(max_age_seconds=3600), clock=lambda: now[0])
+    store.export(items, "earlier")
+    now[0] += 3601
+    store.export(items, "later")
+    assert _sessions(store) == {"later"}
+    tiny = ExportStore(tmp_path / "tiny", ExportLimits(session_bytes=1000))
+    assert tiny.export(items, "session1") == (None, None) and tiny.files() == []

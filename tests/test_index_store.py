@@ -253,3 +253,94 @@ def test_vector_ids_are_checked_against_the_chunks(corpus_dir, tmp_path, tiny_em
     manifest = build(corpus_dir, index_dir, tiny_embedder, parts)
     with pytest.raises(ValueError, match="expected"):
         VectorIndex.load(index_dir, manifest.chunk_count + 1, 32)
+
+
+@pytest.fixture
+def offline_hub(tmp_path, monkeypatch):
+    """The hub model cannot be had (offline, empty cache), so commands run in keyword mode fast."""
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
+    return ["--model", "intfloat/multilingual-e5-small"]
+
+
+def test_index_and_search_skip_an_unreadable_file_and_a_bad_name_in_one_line_each(
+    corpus_dir, tmp_path, offline_hub, monkeypatch, capsys
+):
+    from compendium.cli import main
+    from tests.conftest import HOSTILE_NAME, refuse_to_read
+
+    (corpus_dir / "locked.txt").write_text("Resultados\nAlgo.\n", encoding="utf-8")
+    (corpus_dir / HOSTILE_NAME).write_text("Resultados\nAlgo.\n", encoding="utf-8")
+    refuse_to_read(monkeypatch, "locked.txt")
+    corpus = ["--corpus", str(corpus_dir), *offline_hub]
+    expected = [
+        f"skipped {corpus_dir / 'card-'}\\xff\\x1b[31m\\n.txt: file name is not valid UTF-8; rename it",
+        f"skipped {corpus_dir / 'locked.txt'}: cannot read: Permission denied",
+    ]
+    assert main(["index", *corpus, "--index", str(tmp_path / "index")]) == 0
+    built = capsys.readouterr()
+    assert main(["search", "familias", *corpus, "--index", str(tmp_path / "fresh")]) == 0  # builds too
+    searched = capsys.readouterr()
+    assert "built" in built.out and "Plan Familia" in searched.out
+    for err in (built.err, searched.err):
+        assert "\x1b" not in err and "\udcff" not in err and "Traceback" not in err
+        assert [line for line in err.splitlines() if line.startswith("skipped")] == expected
+
+
+def _files_as_a_list(text: str) -> str:
+    record = json.loads(text)
+    return json.dumps({**record, "files": list(record["files"])})
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [lambda _: "[]", lambda _: "3", lambda _: "null", lambda _: '"index"', _files_as_a_list],
+    ids=["list", "number", "null", "string", "files-as-a-list"],
+)
+def test_a_manifest_that_is_not_the_object_a_build_writes_means_rebuild(
+    corpus_dir, tmp_path, parts, offline_hub, spoil
+):
+    index_dir = tmp_path / "index"
+    build(corpus_dir, index_dir, None, parts)
+    manifest = index_dir / "manifest.json"
+    manifest.write_text(spoil(manifest.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(CorruptIndexError, match="manifest.json is unreadable"):
+        load_index(index_dir)
+    messages: list[str] = []
+    searcher = Searcher.open([corpus_dir], index_dir, model=offline_hub[1], progress=messages.append)
+    assert searcher.search("familias", k=1)
+    assert any("manifest.json is unreadable" in message for message in messages)
+
+
+def test_a_manifest_naming_files_outside_the_index_is_refused(corpus_dir, tmp_path, parts):
+    index_dir = tmp_path / "index"
+    build(corpus_dir, index_dir, None, parts)
+    record = json.loads((index_dir / "manifest.json").read_text())
+    record["files"]["../../etc/passwd"] = "0" * 64
+    (index_dir / "manifest.json").write_text(json.dumps(record), encoding="utf-8")
+    with pytest.raises(CorruptIndexError, match="not a file of the index"):
+        load_index(index_dir)
+
+
+def test_the_next_build_removes_what_a_killed_build_left_and_nothing_else(corpus_dir, tmp_path, parts):
+    import tempfile
+
+    index_dir = tmp_path / "index"
+    # What a build killed mid-way leaves: a full staging copy under mkdtemp's name.
+    abandoned = Path(tempfile.mkdtemp(prefix=".index.building-", dir=tmp_path))
+    (abandoned / "chunks.jsonl").write_text("{}\n" * 1000, encoding="utf-8")
+    others = [
+        tmp_path / ".index.building-12345678.building-abcdefgh",  # staging of index "index.building-12345678"
+        tmp_path / ".index2.building-abcdefgh",  # staging of another index
+        tmp_path / ".index.building-notmkdtemp",  # not a name mkdtemp makes
+    ]
+    for other in others:
+        other.mkdir()
+    messages: list[str] = []
+    analyzer, glossary = parts
+    build_index(
+        [corpus_dir], index_dir, embedder=None, analyzer=analyzer, glossary=glossary, progress=messages.append
+    )
+    assert not abandoned.exists() and all(other.is_dir() for other in others)
+    assert any(abandoned.name in message and "interrupted" in message for message in messages)
+    assert load_index(index_dir).manifest.chunk_count > 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from io import StringIO
 
@@ -16,9 +17,10 @@ from compendium.errors import (
     FileTooLargeError,
     PdfError,
     UnsupportedFileError,
+    printable,
 )
 from compendium.ingest import Limits, load_corpus, load_file
-from tests.conftest import SEED
+from tests.conftest import HOSTILE_NAME, SEED, refuse_to_read
 
 
 @pytest.fixture
@@ -125,3 +127,49 @@ def test_cli_exit_code_says_a_file_failed(bad_files):
     text = out.getvalue()
     assert "1 card(s)" in text
     assert "error:" in text and "latin1.txt" in text and "file is empty" in text
+
+
+def test_an_unreadable_file_is_one_problem_and_the_others_still_parse(tmp_path, tools, monkeypatch):
+    shutil.copy(SEED, tmp_path / "good.txt")
+    (tmp_path / "locked.txt").write_text("Resultados\nAlgo.\n", encoding="utf-8")
+    refuse_to_read(monkeypatch, "locked.txt")
+    corpus = load_corpus([tmp_path], tools=tools)
+    assert [document.cards[0].author for document in corpus.documents] == ["Carmen Scott Alava"]
+    assert [(p.path.rsplit("/", 1)[-1], p.reason, p.kind) for p in corpus.problems] == [
+        ("locked.txt", "cannot read: Permission denied", "unreadable")
+    ]
+    out = StringIO()
+    assert main(["ingest", str(tmp_path)], out=out) == 1
+    assert f"error: {tmp_path / 'locked.txt'}: cannot read: Permission denied\n" in out.getvalue()
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_escaped_on_one_line(tmp_path, tools):
+    shutil.copy(SEED, tmp_path / "good.txt")
+    (tmp_path / HOSTILE_NAME).write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    corpus = load_corpus([tmp_path], tools=tools)
+    assert len(corpus.documents) == 1
+    [problem] = corpus.problems
+    assert problem.kind == "file-name" and "not valid UTF-8" in problem.reason
+    assert problem.path.endswith("card-\\xff\\x1b[31m\\n.txt")
+    out = StringIO()
+    assert main(["ingest", str(tmp_path)], out=out) == 1
+    text = out.getvalue()
+    assert "\x1b" not in text and "\udcff" not in text
+    assert [line for line in text.splitlines() if "card-" in line] == [
+        f"error: {problem.path}: {problem.reason}"
+    ]
+
+
+def test_a_valid_but_hostile_file_name_is_printed_escaped(tmp_path):
+    name = "evil\x1b]0;pwned\x07\u202e.txt"
+    shutil.copy(SEED, tmp_path / name)
+    out = StringIO()
+    assert main(["ingest", str(tmp_path)], out=out) == 0
+    text = out.getvalue()
+    assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+    assert "evil\\x1b]0;pwned\\x07\\u202e.txt" in text
+
+
+def test_printable_keeps_accents_and_escapes_the_rest():
+    assert printable("Bogotá/Résultats ñ.txt") == "Bogotá/Résultats ñ.txt"
+    assert printable("a\nb\tc\x1b[0m" + os.fsdecode(b"\xfe")) == "a\\nb\\tc\\x1b[0m\\xfe"
