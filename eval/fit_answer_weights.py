@@ -1,9 +1,10 @@
 """Fit the answer's sentence scorer on the dev split of the (fictional) evaluation collection.
 
 For every answerable dev question, the candidate sentences an answer may quote are labelled 1
-when they contain a gold evidence span. A listwise softmax (one distribution over each
-question's candidates) is fitted with L2, once with the embedding model's similarities
-(hybrid search) and once without them (keyword search with the glossary). The follower margin
+when they (with the caption or lead-in shown beside them) contain a gold evidence span. A
+listwise softmax (one distribution over each question's candidates) is fitted with L2, once
+with the embedding model's similarities (hybrid search) and once without them (keyword search
+with the glossary). The follower margin
 (how close a second quote's score must be) is the smallest that reaches the best dev score
 with at most three quotes. The test split is only reported, never fitted on.
 
@@ -75,7 +76,7 @@ def examples(searcher: Searcher, questions: list[Question], mode: str) -> list[E
         cues = QuestionCues.of(searcher, question.question, options.glossary)
         dense = sentence_similarities(searcher, question.question, found) if mode == "dense" else None
         spans = [normal(e.text) for e in question.evidence]
-        labels = np.array([float(any(s in normal(c.text) for s in spans)) for c in found])
+        labels = np.array([float(any(s in normal(c.quoted) for s in spans)) for c in found])
         found_examples.append(
             Example(question, feature_matrix(searcher, cues, found, dense), labels, found, cues)
         )

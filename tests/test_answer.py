@@ -221,3 +221,17 @@ def test_followers_are_quoted_only_within_the_margin_and_never_twice(keyword_sea
     assert len(chosen) == 3
     spans = [(found[i].chunk.doc_id, found[i].chunk.start + found[i].start) for i in chosen]
     assert len(set(spans)) == 3
+
+
+def test_each_quote_states_why_it_was_chosen(keyword_searcher):
+    from compendium.answer.features import FEATURES
+
+    query = "¿Quién financió el Plan Familia?"
+    answer = build_answer(keyword_searcher, query, keyword_searcher.search(query, k=5))
+    assert answer.clear
+    for quote in answer.quotes:
+        assert quote.reasons and set(quote.reasons) <= set(FEATURES)
+    # The question asks for the funding section: a quote from it says so.
+    chunks = keyword_searcher.chunk_by_id
+    funding = [q for q in answer.quotes if chunks[q.chunk_id].section == "funding"]
+    assert funding and all("asked_section" in q.reasons for q in funding)

@@ -70,9 +70,11 @@ def build_answer(
         return _declined(query, NO_CLEAR_ANSWER)
     weights = weights or load_weights()
     mode = "dense" if use_dense else "keyword"
-    scores = sentence_scores(weights, feature_matrix(searcher, cues, found, similarity), mode, found, cues)
+    matrix = feature_matrix(searcher, cues, found, similarity)
+    scores = sentence_scores(weights, matrix, mode, found, cues)
     chosen = choose(found, scores, max_quotes, weights.follower_margin)
-    return _quoted(searcher, query, [(found[i], float(scores[i])) for i in chosen])
+    picked = [(found[i], float(scores[i]), weights.reasons(matrix[i], mode)) for i in chosen]
+    return _quoted(searcher, query, picked)
 
 
 def choose(found: Sequence[Candidate], scores: np.ndarray, max_quotes: int, margin: float) -> list[int]:
@@ -152,11 +154,13 @@ def sentence_similarities(searcher: Searcher, query: str, found: Sequence[Candid
     return searcher.embed_sentences([c.text for c in found]) @ searcher.query_vector(query)
 
 
-def _quoted(searcher: Searcher, query: str, chosen: Sequence[tuple[Candidate, float]]) -> Answer:
-    """The answer quoting ``chosen`` (candidate, score) in order, one marker per chunk."""
+def _quoted(
+    searcher: Searcher, query: str, chosen: Sequence[tuple[Candidate, float, tuple[str, ...]]]
+) -> Answer:
+    """The answer quoting ``chosen`` (candidate, score, reasons) in order, one marker per chunk."""
     markers: dict[str, int] = {}
     quotes: list[Quote] = []
-    for candidate, score in chosen:
+    for candidate, score, reasons in chosen:
         chunk = candidate.chunk
         text = candidate.text
         if not text or text not in chunk.text:  # never show what the source does not say
@@ -178,11 +182,12 @@ def _quoted(searcher: Searcher, query: str, chosen: Sequence[tuple[Candidate, fl
                 lead,
                 lead_start,
                 lead_end,
+                reasons,
             )
         )
     if not quotes:
         return _declined(query, NO_CLEAR_ANSWER)
-    by_id = {candidate.chunk.chunk_id: candidate.chunk for candidate, _score in chosen}
+    by_id = {candidate.chunk.chunk_id: candidate.chunk for candidate, _score, _reasons in chosen}
     citations = tuple(Citation.of(marker, by_id[chunk_id]) for chunk_id, marker in markers.items())
     return Answer(query=query, quotes=tuple(quotes), citations=citations, clear=True)
 

@@ -46,6 +46,12 @@ class Candidate:
     def text(self) -> str:
         return self.chunk.text[self.start : self.end]
 
+    @property
+    def quoted(self) -> str:
+        """All the answer shows of this candidate: its lead (if any), then the sentence."""
+        lead = self.chunk.text[self.lead[0] : self.lead[1]] if self.lead else ""
+        return f"{lead} {self.text}".strip()
+
 
 @dataclass(frozen=True)
 class Source:

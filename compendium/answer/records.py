@@ -69,6 +69,9 @@ class Quote:
     lead: str = ""
     lead_start: int = 0
     lead_end: int = 0
+    #: Why the scorer chose it, strongest first (feature names of
+    #: :data:`~compendium.answer.features.FEATURES`: "asked_section", "shared_number"…).
+    reasons: tuple[str, ...] = ()
 
     @property
     def display(self) -> str:

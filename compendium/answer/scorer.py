@@ -16,6 +16,7 @@ import numpy as np
 from compendium.answer.features import FEATURES
 
 MODES = ("dense", "keyword")
+_REASON_FLOOR = 0.5
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,14 @@ class AnswerWeights:
     def scores(self, features: np.ndarray, mode: str) -> np.ndarray:
         """One score per row of ``features`` (higher: more likely to hold the answer)."""
         return features @ self.weights[mode]
+
+    def reasons(self, row: np.ndarray, mode: str, limit: int = 3) -> tuple[str, ...]:
+        """The features that raised this candidate's score most (at least half a logit each):
+        the reason, stated by the code, that it was quoted over sentences of higher-ranked
+        sections."""
+        contributions = row * self.weights[mode]
+        order = np.argsort(-contributions)[:limit]
+        return tuple(FEATURES[i] for i in order if contributions[i] >= _REASON_FLOOR)
 
     @classmethod
     def parse(cls, payload: dict, source: str = "answer weights") -> AnswerWeights:

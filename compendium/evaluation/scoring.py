@@ -63,7 +63,8 @@ def answer_scores(question: Question, answer: Answer, verified: bool | None) -> 
         scores["abstention"] = float(declined)
         return scores
     scores["false_decline"] = float(declined)
-    quoted = normal(" ".join(quote.text for quote in answer.quotes))
+    # A quote's lead (a row's caption, a list's lead-in) is quoted verbatim beside it.
+    quoted = normal(" ".join(f"{quote.lead} {quote.text}" for quote in answer.quotes))
     if question.evidence:
         scores["answer_correct"] = float(
             not declined and any(normal(e.text) in quoted for e in question.evidence)
