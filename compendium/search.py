@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from compendium.acronyms import spelled_out
-from compendium.analyzer import Analyzer
+from compendium.analyzer import Analyzer, QueryTerm
 from compendium.coverage import Coverage
 from compendium.embedding import Embedder, ModelStatus, load_embedder, requested_model
 from compendium.embedding.threads import single_query_faiss
@@ -294,12 +294,12 @@ class Searcher:
         self, query: str, allowed: list[int], options: SearchOptions
     ) -> list[tuple[str, float]]:
         terms = self.analyzer.query_terms(query)
-        scores = self.index.keyword.scores(terms)
+        bridge: tuple[QueryTerm, ...] = ()
         if options.glossary and options.glossary_weight > 0:
             own = {variant for term in terms for variant in term.variants}
-            expansion = self.glossary.expand(query, own)
-            if expansion.terms:
-                scores = scores + options.glossary_weight * self.index.keyword.scores(expansion.terms)
+            bridge = self.glossary.expand(query, own).terms
+        # The query's words and the glossary's in one pass over their postings.
+        scores = self.index.keyword.scores(terms, bridge, options.glossary_weight)
         if options.section_boost > 0 or options.section_floor > 0:
             # A question that names a section ("what were the outcomes") prefers that section
             # of every practice. The floor also lifts asked-for sections that share no word
