@@ -55,3 +55,49 @@ def test_the_collection_questions_rank_as_before_in_keyword_mode(collection_keyw
             ranking(before, query, KEYWORD_ONLY, filters),
         )
         assert now == then, query
+
+
+# --- array rankings (top-k, masks, fusion over arrays) against the former list code ----------
+
+OPTION_SETS = {
+    "hybrid-convex": SearchOptions(),
+    "hybrid-rrf": SearchOptions(fusion="rrf"),
+    "keyword": KEYWORD_ONLY,
+    "dense": SearchOptions(retrievers="dense"),
+}
+FILTER_SETS = {
+    "all": Filters(),
+    "es+fr": Filters.from_lists(langs=["es", "fr"]),
+    "results+funding in EC,KE": Filters.from_lists(
+        sections=["results", "funding"], countries=["EC", "KE", "BR"]
+    ),
+}
+
+
+@pytest.fixture(scope="module", params=["flat", "hnsw"])
+def collection_hybrid(request, tmp_path_factory, tiny_embedder):
+    """The evaluation collection with the tiny model, its vectors exact (flat) or in HNSW."""
+    from compendium.index_store import IndexConfig
+    from tests.conftest import _open_copy
+
+    threshold = 10**9 if request.param == "flat" else 50
+    root = tmp_path_factory.mktemp(f"same-{request.param}")
+    searcher = _open_copy(
+        root, EVAL_CORPUS, embedder=tiny_embedder, config=IndexConfig(hnsw_threshold=threshold)
+    )
+    assert searcher.index.vectors.kind == request.param
+    return searcher
+
+
+@pytest.mark.parametrize("filters", FILTER_SETS.values(), ids=FILTER_SETS.keys())
+@pytest.mark.parametrize("options", OPTION_SETS.values(), ids=OPTION_SETS.keys())
+def test_every_mode_returns_the_former_hits_exactly(collection_hybrid, options, filters):
+    from tests.reference_search import search_as_before
+
+    size = collection_hybrid.index.vectors.size
+    limit = size if collection_hybrid.index.vectors.kind == "flat" else min(size, 2000)
+    for query in questions(EVAL_CORPUS / "questions.jsonl")[::3]:
+        for k in (3, 10):
+            now = collection_hybrid.search(query, k=k, filters=filters, options=options)
+            then = search_as_before(collection_hybrid, query, k, filters, options, limit)
+            assert now == then, (query, k)
