@@ -332,8 +332,9 @@ def _timed(function, *args, **kwargs) -> tuple[float, object]:
     return 1000 * (time.perf_counter() - started), result
 
 
-def serve_phase(folder: Path, passages: int, seed: int, count: int) -> dict:
-    """Open the built index and time the questions in every mode."""
+def serve_phase(folder: Path, passages: int, seed: int, count: int, answers: bool = True) -> dict:
+    """Open the built index and time the questions in every mode (answers too, unless not
+    ``answers``: their first one reads the whole collection, an hour at a million passages)."""
     from compendium.answer import build_answer
     from compendium.search import DENSE, KEYWORD, Searcher, SearchOptions
 
@@ -344,19 +345,21 @@ def serve_phase(folder: Path, passages: int, seed: int, count: int) -> dict:
     asked = questions(count)
     # The first answer builds what answers share (the collection's coverage): timed apart.
     warmup_ms, hits = _timed(searcher.search, asked[0], k=8)
-    warmup_ms += _timed(build_answer, searcher, asked[0], hits)[0]
+    if answers:
+        warmup_ms += _timed(build_answer, searcher, asked[0], hits)[0]
     times: dict[str, list[float]] = {"keyword": [], "dense": [], "hybrid": [], "answer": []}
     for question in asked:
         times["keyword"].append(_timed(searcher.search, question, 8, options=SearchOptions(KEYWORD))[0])
         times["dense"].append(_timed(searcher.search, question, 8, options=SearchOptions(DENSE))[0])
         hybrid_ms, hits = _timed(searcher.search, question, 8)
         times["hybrid"].append(hybrid_ms)
-        times["answer"].append(hybrid_ms + _timed(build_answer, searcher, question, hits)[0])
+        if answers:
+            times["answer"].append(hybrid_ms + _timed(build_answer, searcher, question, hits)[0])
     rss = _rss_mb()
     result = {"open_s": open_s, "rss_mb": rss, "warmup_ms": warmup_ms, "floor_ms": _floor_ms(searcher, asked)}
     for mode, values in times.items():
-        result[f"{mode}_p50_ms"] = statistics.median(values)
-        result[f"{mode}_p95_ms"] = percentile(values, 0.95)
+        result[f"{mode}_p50_ms"] = statistics.median(values) if values else None
+        result[f"{mode}_p95_ms"] = percentile(values, 0.95) if values else None
     return result
 
 
@@ -385,6 +388,7 @@ def percentile(values: Sequence[float], share: float) -> float:
 def _child(phase: str, folder: Path, passages: int, args: argparse.Namespace) -> dict:
     command = [sys.executable, __file__, "--phase", phase, "--folder", str(folder)]
     command += ["--sizes", str(passages), "--seed", str(args.seed), "--queries", str(args.queries)]
+    command += ["--no-answer"] if args.no_answer else []
     done = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -415,7 +419,10 @@ def report_line(row: dict) -> str:
         f"{row['rss_mb']:7.0f}",
     ]
     for mode in ("keyword", "dense", "hybrid", "answer"):
-        cells.append(f"{row[mode + '_p50_ms']:8.1f}/{row[mode + '_p95_ms']:<8.1f}")
+        if row[mode + "_p50_ms"] is None:
+            cells.append(f"{'-':>8}/{'-':<8}")
+        else:
+            cells.append(f"{row[mode + '_p50_ms']:8.1f}/{row[mode + '_p95_ms']:<8.1f}")
     ratio = row["hybrid_p50_ms"] / row["floor_ms"] if row["floor_ms"] > 0 else float("nan")
     cells += [f"{row['floor_ms']:7.2f}", f"{ratio:7.0f}x", f"{row['warmup_ms'] / 1000:7.1f}"]
     return " ".join(cells)
@@ -427,6 +434,10 @@ HEADER = (
 )
 
 
+def _rounded(value: float | int | None) -> float | int | None:
+    return None if value is None else round(value, 3)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=",".join(str(size) for size in DEFAULT_SIZES))
@@ -434,6 +445,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--json", action="store_true", help="one JSON object per size")
     parser.add_argument("--keep", action="store_true", help="keep the built indexes")
+    parser.add_argument("--no-answer", action="store_true", help="time search only (for 1M: see serve_phase)")
     parser.add_argument("--scratch", default=None, help="where to build (default: the system temp)")
     parser.add_argument("--phase", choices=("build", "serve"), help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
@@ -443,14 +455,14 @@ def main() -> int:
         print(json.dumps(build_phase(args.folder, sizes[0], args.seed)))
         return 0
     if args.phase == "serve":
-        print(json.dumps(serve_phase(args.folder, sizes[0], args.seed, args.queries)))
+        print(json.dumps(serve_phase(args.folder, sizes[0], args.seed, args.queries, not args.no_answer)))
         return 0
     if not args.json:
         print(HEADER)
     for passages in sizes:
         row = measure(passages, args)
         if args.json:
-            print(json.dumps({key: round(row[key], 3) for key in JSON_KEYS}), flush=True)
+            print(json.dumps({key: _rounded(row[key]) for key in JSON_KEYS}), flush=True)
         else:
             print(report_line(row), flush=True)
     return 0
