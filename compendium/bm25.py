@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import json
 import math
+from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -74,15 +75,15 @@ class OkapiIndex:
 
     @classmethod
     def build(
-        cls, documents: Sequence[Sequence[str]], k1: float = 1.5, b: float = 0.75, epsilon: float = 0.25
+        cls, documents: Iterable[Sequence[str]], k1: float = 1.5, b: float = 0.75, epsilon: float = 0.25
     ) -> OkapiIndex:
-        """Weigh ``documents`` (each a list of analysed terms) as rank-bm25's ``BM25Okapi``."""
-        columns, rows, counts, vocabulary = _postings(documents)
-        lengths = np.fromiter((len(document) for document in documents), dtype=np.int64, count=len(documents))
+        """Weigh ``documents`` (each a list of analysed terms) as rank-bm25's ``BM25Okapi``.
+        They are read once, so a generator keeps only one document's terms in memory."""
+        columns, rows, counts, lengths, vocabulary = _postings(documents)
         per_term = np.bincount(columns, minlength=len(vocabulary))
-        idf = _okapi_idf(per_term, len(documents), epsilon)
+        idf = _okapi_idf(per_term, len(lengths), epsilon)
         # rank-bm25's average length: a Python int sum over a count (unused when no postings).
-        average = int(lengths.sum()) / len(documents) if len(columns) else 1.0
+        average = int(lengths.sum()) / len(lengths) if len(columns) else 1.0
         weights = _okapi_weights(counts, lengths[rows], idf[columns], k1, b, average)
         order = np.argsort(columns, kind="stable")  # stable: each term's documents stay in order
         return cls(
@@ -91,7 +92,7 @@ class OkapiIndex:
             offsets=np.concatenate(([0], np.cumsum(per_term))).astype(np.int64),
             docs=rows[order].astype(np.int32),
             weights=weights[order],
-            documents=len(documents),
+            documents=len(lengths),
             params={"k1": k1, "b": b, "epsilon": epsilon},
         )
 
@@ -160,8 +161,8 @@ class OkapiIndex:
         }
         (folder / BM25_FILE).write_text(json.dumps(meta), encoding="utf-8")
         (folder / TERMS_FILE).write_text("".join(term + "\n" for term in self.terms), encoding="utf-8")
-        for name, array in zip(BM25_FILES[2:], self._arrays(), strict=True):
-            np.save(folder / name, array, allow_pickle=False)
+        for name, values in zip(BM25_FILES[2:], self._arrays(), strict=True):
+            np.save(folder / name, values, allow_pickle=False)
 
     def _arrays(self) -> tuple[np.ndarray, ...]:
         """The arrays in the order of their files in :data:`BM25_FILES`."""
@@ -195,23 +196,25 @@ class OkapiIndex:
             raise ValueError("keyword postings name documents outside the index")
 
 
-def _postings(documents: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+def _postings(documents: Iterable[Sequence[str]]) -> tuple[np.ndarray, ...]:
     """(term column, document row, term frequency) of every distinct term of every document,
-    and the vocabulary, numbered in order of first appearance (rank-bm25's order)."""
+    each document's length, and the vocabulary, numbered in order of first appearance
+    (rank-bm25's order). Machine-integer arrays, not lists: a million passages have some fifty
+    million postings."""
     numbers: dict[str, int] = {}
-    columns: list[int] = []
-    frequencies: list[int] = []
-    distinct = np.empty(len(documents), dtype=np.int64)
-    for row, document in enumerate(documents):
+    columns, frequencies, distinct, lengths = (array("q") for _ in range(4))
+    for document in documents:
         counts = Counter(document)  # keeps first-appearance order, as rank-bm25's dicts do
         for term in counts:
             if term not in numbers:
                 numbers[term] = len(numbers)
         columns.extend(numbers[term] for term in counts)
         frequencies.extend(counts.values())
-        distinct[row] = len(counts)
-    rows = np.repeat(np.arange(len(documents), dtype=np.int64), distinct)
-    return np.asarray(columns, dtype=np.int64), rows, np.asarray(frequencies, dtype=np.int64), list(numbers)
+        distinct.append(len(counts))
+        lengths.append(len(document))
+    as_array = [np.frombuffer(values, dtype=np.int64) for values in (columns, frequencies, distinct, lengths)]
+    rows = np.repeat(np.arange(len(lengths), dtype=np.int64), as_array[2])
+    return as_array[0], rows, as_array[1], as_array[3], list(numbers)
 
 
 def _okapi_idf(document_frequency: np.ndarray, size: int, epsilon: float) -> np.ndarray:

@@ -290,7 +290,7 @@ def _write_index(
     with (folder / CHUNKS_FILE).open("w", encoding="utf-8") as handle:
         for chunk in chunks:
             handle.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
-    keyword = OkapiIndex.build([analyzer.document_terms(index_text(chunk), chunk.lang) for chunk in chunks])
+    keyword = OkapiIndex.build(analyzer.document_terms(index_text(chunk), chunk.lang) for chunk in chunks)
     keyword.save(folder)
     vector_kind = None
     if embedder is not None:
