@@ -401,7 +401,7 @@ def _child(phase: str, folder: Path, passages: int, args: argparse.Namespace) ->
 
 def measure(passages: int, args: argparse.Namespace) -> dict:
     """Build, then serve, one size; each in its own process so memory is the server's own."""
-    folder = Path(tempfile.mkdtemp(prefix=f"scale-{passages}-", dir=args.scratch))
+    folder = Path(tempfile.mkdtemp(prefix=f"compendium-scale-{passages}-", dir=args.scratch))
     try:
         built = _child("build", folder, passages, args)
         served = _child("serve", folder, passages, args)
