@@ -6,7 +6,9 @@ Layout (all inspectable, no pickle)::
                              parser code, chunk settings, corpus hash, file checksums
     index/chunks.jsonl       one chunk record a line; line number = FAISS id = BM25 row
     index/documents.json     the parsed documents (whole cards, for the card viewer)
-    index/bm25.json          analysed terms per chunk and BM25 parameters
+    index/bm25.json          BM25 parameters and sizes; the keyword index proper is
+    index/bm25_terms.txt     its vocabulary (one term a line) and, memory-mapped on open,
+    index/bm25_*.npy         each term's idf and postings: documents and BM25 weights
     index/vectors.faiss      dense vectors (absent in keyword-only builds)
     index/sentences.jsonl    the sentences answers may quote, and their vectors in
     index/sentences.npy      sentences.npy (both absent in keyword-only builds)
@@ -49,7 +51,8 @@ from compendium.sentence_store import load_sentences, quotable_sentences, save_s
 from compendium.vectors import DEFAULT_HNSW_THRESHOLD, VECTORS_FILE, VectorIndex
 
 # 2: the embedding backend is recorded, and sentence vectors are stored for the answers.
-FORMAT_VERSION = 2
+# 3: BM25 weights are stored as postings (.npy), no longer re-fitted from analysed terms.
+FORMAT_VERSION = 3
 MANIFEST_FILE = "manifest.json"
 CHUNKS_FILE = "chunks.jsonl"
 DOCUMENTS_FILE = "documents.json"
@@ -311,7 +314,7 @@ def _write_index(
     with (folder / CHUNKS_FILE).open("w", encoding="utf-8") as handle:
         for chunk in chunks:
             handle.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
-    keyword = OkapiIndex([analyzer.document_terms(index_text(chunk), chunk.lang) for chunk in chunks])
+    keyword = OkapiIndex.build(analyzer.document_terms(index_text(chunk), chunk.lang) for chunk in chunks)
     keyword.save(folder)
     vector_kind = None
     if embedder is not None:
@@ -407,7 +410,10 @@ def load_index(index_dir: Path, current: Fingerprint | None = None) -> LoadedInd
     chunks = tuple(Chunk.from_dict(json.loads(line)) for line in lines)
     if len(chunks) != manifest.chunk_count:
         raise CorruptIndexError(f"{len(chunks)} chunks on disk, manifest says {manifest.chunk_count}")
-    keyword = OkapiIndex.load(index_dir)
+    try:
+        keyword = OkapiIndex.load(index_dir)
+    except (ValueError, KeyError, OSError) as error:
+        raise CorruptIndexError(f"{BM25_FILE}: {error}") from error
     if len(keyword) != len(chunks):
         raise CorruptIndexError(f"{BM25_FILE} covers {len(keyword)} chunks, expected {len(chunks)}")
     vectors = None

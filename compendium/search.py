@@ -9,7 +9,7 @@ produced it, so a keyword-only answer is never passed off as a semantic one.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from compendium.acronyms import spelled_out
-from compendium.analyzer import Analyzer
+from compendium.analyzer import Analyzer, QueryTerm
 from compendium.coverage import Coverage
 from compendium.embedding import Embedder, ModelStatus, load_embedder, requested_model
 from compendium.embedding.threads import single_query_faiss
@@ -36,6 +36,14 @@ from compendium.index_store import (
     load_index,
 )
 from compendium.intents import SectionIntents
+from compendium.ranking import (
+    ChunkOrder,
+    FilterIndex,
+    Ranking,
+    best_per_section,
+    convex_combination,
+    reciprocal_rank_fusion,
+)
 from compendium.records import Chunk
 from compendium.settings import DEFAULT_CORPUS, DEFAULT_INDEX
 
@@ -263,47 +271,49 @@ class Searcher:
         retrievers = options.retrievers
         if retrievers in (HYBRID, DENSE) and not self._dense_ready:
             retrievers = KEYWORD
-        allowed = [i for i, chunk in enumerate(self.chunks) if filters.accepts(chunk)]
-        keyword = self._keyword_ranking(query, allowed, options) if retrievers in (HYBRID, KEYWORD) else []
-        dense = self._dense_ranking(query, set(allowed)) if retrievers in (HYBRID, DENSE) else []
-        if retrievers == HYBRID:
-            fuse = get_fusion(options.fusion)
-            weights = [1.0 - options.dense_weight, options.dense_weight]
-            if options.fusion == "rrf":
-                fused = fuse([keyword, dense], k=options.rrf_k, weights=[2 * w for w in weights])
-            else:
-                fused = fuse([keyword, dense], weights=weights)
+        # Rankings stay numpy arrays over all chunks; only the hits become Python objects.
+        allowed = self._filter_index.mask(asdict(filters))  # FilterIndex names Filters' fields
+        keyword = self._keyword_ranking(query, allowed, options) if retrievers in (HYBRID, KEYWORD) else None
+        dense = self._dense_ranking(query, allowed) if retrievers in (HYBRID, DENSE) else None
+        if keyword is not None and dense is not None:
+            fused = self._fuse(keyword, dense, options)
         else:
-            fused = keyword or dense
-        keyword_pos = {chunk_id: (rank, score) for rank, (chunk_id, score) in enumerate(keyword, start=1)}
-        dense_pos = {chunk_id: (rank, score) for rank, (chunk_id, score) in enumerate(dense, start=1)}
-        by_id = self.chunk_by_id
-        mode = retrievers
+            fused = keyword if keyword is not None else dense
+        assert fused is not None
+        chunks = self.chunks
         hits: list[Hit] = []
-        seen_sections: set[tuple[str, int]] = set()
-        for chunk_id, score in fused:
-            chunk = by_id[chunk_id]
-            section = (chunk.doc_id, chunk.section_ordinal)
-            if section in seen_sections:
-                continue
-            seen_sections.add(section)
-            kw_rank, kw_score = keyword_pos.get(chunk_id, (None, None))
-            de_rank, de_score = dense_pos.get(chunk_id, (None, None))
-            hits.append(Hit(len(hits) + 1, score, chunk, mode, kw_rank, kw_score, de_rank, de_score))
-            if len(hits) == k:
-                break
+        for ordinal in best_per_section(fused, k, lambda i: (chunks[i].doc_id, chunks[i].section_ordinal)):
+            kw_rank, kw_score = _rank_and_score(keyword, ordinal)
+            de_rank, de_score = _rank_and_score(dense, ordinal)
+            score = float(fused.scores[ordinal])
+            hits.append(
+                Hit(len(hits) + 1, score, chunks[ordinal], retrievers, kw_rank, kw_score, de_rank, de_score)
+            )
         return hits
 
-    def _keyword_ranking(
-        self, query: str, allowed: list[int], options: SearchOptions
-    ) -> list[tuple[str, float]]:
+    def _fuse(self, keyword: Ranking, dense: Ranking, options: SearchOptions) -> Ranking:
+        get_fusion(options.fusion)  # an unknown name fails as it always did, naming the valid ones
+        weights = [1.0 - options.dense_weight, options.dense_weight]
+        if options.fusion == "rrf":
+            return reciprocal_rank_fusion([keyword, dense], k=options.rrf_k, weights=[2 * w for w in weights])
+        return convex_combination([keyword, dense], weights=weights)
+
+    @cached_property
+    def _chunk_order(self) -> ChunkOrder:
+        return ChunkOrder.of([chunk.chunk_id for chunk in self.chunks])
+
+    @cached_property
+    def _filter_index(self) -> FilterIndex:
+        return FilterIndex.of(self.chunks)
+
+    def _keyword_ranking(self, query: str, allowed: np.ndarray | None, options: SearchOptions) -> Ranking:
         terms = self.analyzer.query_terms(query)
-        scores = self.index.keyword.scores(terms)
+        bridge: tuple[QueryTerm, ...] = ()
         if options.glossary and options.glossary_weight > 0:
             own = {variant for term in terms for variant in term.variants}
-            expansion = self.glossary.expand(query, own)
-            if expansion.terms:
-                scores = scores + options.glossary_weight * self.index.keyword.scores(expansion.terms)
+            bridge = self.glossary.expand(query, own).terms
+        # The query's words and the glossary's in one pass over their postings.
+        scores = self.index.keyword.scores(terms, bridge, options.glossary_weight)
         if options.section_boost > 0 or options.section_floor > 0:
             # A question that names a section ("what were the outcomes") prefers that section
             # of every practice. The floor also lifts asked-for sections that share no word
@@ -314,8 +324,7 @@ class Searcher:
                 top = float(scores.max()) if len(scores) else 0.0
                 scores = scores * np.where(asked, 1.0 + options.section_boost, 1.0)
                 scores = scores + asked * options.section_floor * (top if top > 0 else 1.0)
-        ranked = [(self.chunks[i].chunk_id, float(scores[i])) for i in allowed if scores[i] > 0]
-        return sorted(ranked, key=lambda item: (-item[1], item[0]))
+        return Ranking.positive(scores, allowed, self._chunk_order)
 
     def asked_sections(self, query: str) -> set[str]:
         """Section keys the query asks for by name or synonym, in any language."""
@@ -349,15 +358,14 @@ class Searcher:
             self._query_vectors[query] = vector
         return vector
 
-    def _dense_ranking(self, query: str, allowed: set[int]) -> list[tuple[str, float]]:
+    def _dense_ranking(self, query: str, allowed: np.ndarray | None) -> Ranking:
         assert self.embedder is not None and self.index.vectors is not None
         vector = self.query_vector(query)
         # Exact search ranks everything (filters then cut); HNSW returns a generous shortlist.
         size = self.index.vectors.size
         limit = size if self.index.vectors.kind == "flat" else min(size, _HNSW_SHORTLIST)
-        pairs = self.index.vectors.search(vector, limit)
-        ranked = [(self.chunks[i].chunk_id, score) for i, score in pairs if i in allowed]
-        return sorted(ranked, key=lambda item: (-item[1], item[0]))
+        ordinals, scores = self.index.vectors.search_arrays(vector, limit)
+        return Ranking.of_pairs(ordinals, scores, len(self.chunks), allowed, self._chunk_order)
 
     def status(self) -> dict[str, Any]:
         """What is indexed and how search runs, for status lines."""
@@ -373,3 +381,9 @@ class Searcher:
             "index": str(self.index.folder),
             "built": self.index.manifest.created,
         }
+
+
+def _rank_and_score(ranking: Ranking | None, ordinal: int) -> tuple[int | None, float | None]:
+    """A hit's rank and score in one retriever's ranking (None, None when it is not in it)."""
+    rank = ranking.rank(ordinal) if ranking is not None else None
+    return (None, None) if rank is None else (rank, float(ranking.scores[ordinal]))

@@ -57,14 +57,20 @@ class VectorIndex:
 
     def search(self, query: np.ndarray, limit: int) -> list[tuple[int, float]]:
         """Best ``limit`` (ordinal, similarity) pairs, best first."""
+        ids, scores = self.search_arrays(query, limit)
+        return [(int(i), float(s)) for i, s in zip(ids, scores, strict=True)]
+
+    def search_arrays(self, query: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`search` as two arrays, ordinals and float32 similarities (no Python list)."""
         if self.size == 0 or limit <= 0:
-            return []
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
         limit = min(limit, self.size)
         inner = self._inner()
         if hasattr(inner, "hnsw"):
             inner.hnsw.efSearch = max(inner.hnsw.efSearch, limit)
         scores, ids = self.index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), limit)
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+        found = ids[0] >= 0
+        return ids[0][found], scores[0][found]
 
     def save(self, folder: Path) -> None:
         import faiss

@@ -77,6 +77,11 @@ def test_manifest_records_what_the_index_was_built_from(corpus_dir, tmp_path, ti
     assert set(on_disk["files"]) == {
         "chunks.jsonl",
         "bm25.json",
+        "bm25_terms.txt",
+        "bm25_idf.npy",
+        "bm25_offsets.npy",
+        "bm25_docs.npy",
+        "bm25_weights.npy",
         "vectors.faiss",
         "sentences.jsonl",
         "sentences.npy",
