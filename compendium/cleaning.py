@@ -21,11 +21,17 @@ _WORD = re.compile(r"\w+")
 _TRAILING_WORD = re.compile(r"\w+$")
 _TERMINAL = re.compile(r"[.!?;:…][\"”»')\]]*$")
 _TABLE_ROW = re.compile(r"^\S.{0,60}?\s\d[\d.,]*$")
-_ADDRESS_END = re.compile(r"(?:\S+@\S+\.\w+|https?://\S+|www\.\S+)$")
+# Searched for within the line's last word only (an address has no spaces); the e-mail case
+# is checked by hand: as a regex, "\S+@\S+\.\w+$" backtracks over every "@" of a long word.
+_WEB_ADDRESS = re.compile(r"https?://\S|www\.\S")
+_WORD_CHARS = re.compile(r"\w+")
 _TEMPLATE_IMPERATIVE = re.compile(
     r"^(?:explicar|explain|expliquer|describir|describe|decrire|descrever|indicar|indicate|"
     r"indiquer|mencionar|mention|mentionner)\b[^\n.]{0,240}\.(?=\s*\n)"
 )
+# Enough of a section's start for the imperative pattern: a verb, 240 characters, a period and
+# the spaces before the line break.
+_IMPERATIVE_SPAN = 4096
 # A heading or list item never ends with one of these: a line that does is wrapped mid-phrase.
 _FUNCTION_WORDS = frozenset(
     """de del la las el los y e o u a al en con por para que se su sus un una como entre sin
@@ -122,7 +128,7 @@ def _breaks_between(previous: Line, line: Line, width: int) -> bool:
     short = len(prev_text) < _SHORT_LINE * width
     if short and _TABLE_ROW.match(collapse_spaces(prev_text)):
         return True
-    if _ADDRESS_END.search(prev_text):
+    if _ends_with_address(prev_text):
         return True
     first = next_text[0]
     starts_low = first.islower()
@@ -142,17 +148,26 @@ def _breaks_between(previous: Line, line: Line, width: int) -> bool:
     return short
 
 
+def _ends_with_address(text: str) -> bool:
+    """Whether ``text`` ends with an e-mail or web address (a line that must not be joined)."""
+    word = text.rsplit(None, 1)[-1] if text.strip() else ""
+    if _WEB_ADDRESS.search(word):
+        return True
+    # "name@host.tld": an "@" after the first character, something, a last "." then letters.
+    dot = word.rfind(".")
+    at = word.find("@", 1)
+    return 0 < at < dot - 1 and _WORD_CHARS.fullmatch(word, dot + 1) is not None
+
+
 def _drop_instructions(
     text: str, pages: list[int | None], taxonomy: Taxonomy
 ) -> tuple[str, list[int | None], list[str]]:
-    removed: list[str] = []
-    # Back to front, so the offsets of the earlier hits stay valid.
-    for start, end, printed in reversed(taxonomy.find_instructions(text)):
-        removed.append(printed)
-        text, pages = _delete(text, pages, start, end)
+    hits = taxonomy.find_instructions(text)
+    removed = [printed for _start, _end, printed in reversed(hits)]
+    text, pages = _delete_all(text, pages, [(start, end) for start, end, _printed in hits])
     # Instructions not in the table, in the template's voice ("Describir…", "Explain…"),
-    # sitting alone at the top of a section.
-    leading = _TEMPLATE_IMPERATIVE.match(fold(text.lstrip()))
+    # sitting alone at the top of a section (the pattern reads at most 260 characters).
+    leading = _TEMPLATE_IMPERATIVE.match(fold(text.lstrip()[:_IMPERATIVE_SPAN]))
     if leading:
         offset = len(text) - len(text.lstrip())
         end = offset + leading.end()
@@ -182,6 +197,25 @@ def _tidy(text: str, pages: list[int | None]) -> tuple[str, list[int | None]]:
 
 def _delete(text: str, pages: list[int | None], start: int, end: int) -> tuple[str, list[int | None]]:
     return text[:start] + text[end:], pages[:start] + pages[end:]
+
+
+def _delete_all(
+    text: str, pages: list[int | None], spans: list[tuple[int, int]]
+) -> tuple[str, list[int | None]]:
+    """``text`` and ``pages`` without the sorted, disjoint ``spans``, in one pass (deleting
+    them one by one copies the text once per span)."""
+    if not spans:
+        return text, pages
+    kept_text: list[str] = []
+    kept_pages: list[int | None] = []
+    position = 0
+    for start, end in spans:
+        kept_text.append(text[position:start])
+        kept_pages.extend(pages[position:start])
+        position = end
+    kept_text.append(text[position:])
+    kept_pages.extend(pages[position:])
+    return "".join(kept_text), kept_pages
 
 
 def _compress(pages: list[int | None]) -> tuple[tuple[int, int], ...]:

@@ -43,6 +43,12 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "--max-pages", type=int, default=600, help="refuse PDFs with more pages (default 600)"
     )
+    ingest.add_argument(
+        "--budget",
+        type=float,
+        default=20.0,
+        help="stop reading a file after this many seconds, plus 0.5 s per PDF page read (default 20)",
+    )
     ingest.set_defaults(handler=_ingest)
 
     index = commands.add_parser("index", help="build (or rebuild) the search index")
@@ -210,8 +216,9 @@ def _ingest(args: argparse.Namespace, out: TextIO) -> int:
     from compendium.chunker import chunk_documents
     from compendium.ingest import Limits, load_corpus
 
-    limits = Limits(max_bytes=int(args.max_mb * 1024 * 1024), max_pages=args.max_pages)
-    corpus = load_corpus(args.paths or [DEFAULT_CORPUS], limits=limits)
+    limits = Limits(max_bytes=int(args.max_mb * 1024 * 1024), max_pages=args.max_pages, seconds=args.budget)
+    # One line per file as it is done, on stderr: the summary (or JSON) on stdout stays whole.
+    corpus = load_corpus(args.paths or [DEFAULT_CORPUS], limits=limits, progress=_stderr)
     if args.json:
         payload: dict[str, object] = {
             "documents": [document.to_dict() for document in corpus.documents],

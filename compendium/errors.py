@@ -76,3 +76,27 @@ class EncryptedPdfError(PdfError):
 
 class TooManyPagesError(PdfError):
     kind = "too-many-pages"
+
+
+class DamagedPdfError(PdfError):
+    """A PDF that opens but is missing parts (truncated copy, corrupt page content)."""
+
+    kind = "damaged-pdf"
+
+
+class SpecialFileError(IngestError):
+    """A path that is no regular file: folder, pipe, socket, device, broken or looping link."""
+
+    kind = "not-a-file"
+
+
+class TimeBudgetError(IngestError):
+    """A file still not parsed when its time budget ran out (its reader was stopped)."""
+
+    kind = "too-slow"
+
+
+class ReaderError(IngestError):
+    """The reader failed on a file: out of memory, nested too deeply, crashed."""
+
+    kind = "reader-failed"

@@ -10,6 +10,7 @@ drift apart.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -20,9 +21,11 @@ from compendium.records import Card, Document, Line, Section, SourceText
 from compendium.taxonomy import (
     CARD_KEYS,
     FRONT_MATTER_KEYS,
+    LABEL_SPAN,
     UNLABELLED_KEY,
     LabelMatch,
     Taxonomy,
+    label_words,
     load_taxonomy,
 )
 from compendium.textnorm import one_line, slugify
@@ -30,13 +33,26 @@ from compendium.textnorm import one_line, slugify
 _PART_HEADING = re.compile(
     r"^\s*(PARTE|PART|PARTIE)\s+([IVXLC]+[A-Z]?|\d+[A-Z]?)\b\s*[:.\-–—]?", re.IGNORECASE
 )
-_AUTHOR_LINE = re.compile(r"^\s*\(\s*(?:por|by|par|pelo|pela)\s+([^()]{2,160})\)\s*$", re.IGNORECASE)
+# Matched against the stripped line. The lookahead keeps "\s+" from handing each of its
+# spaces in turn to the name that follows (a long run of spaces would be tried 160 ways each).
+_AUTHOR_LINE = re.compile(r"\(\s*(?:por|by|par|pelo|pela)\s+(?=\s?[^\s()])([^()]{2,160})\)", re.IGNORECASE)
 _MAX_TITLE_LINES = 6
 _MAX_PART_LINES = 3
 # Labels wrap over at most this many lines in the two-column layout.
 _LABEL_LOOKAHEAD = 6
 _SHORT_TITLE_MAX = 72
 _CLAUSE_BREAK = re.compile(r",\s|:\s|\s[–—-]\s|\s\(|\s(?=a través|through|à travers|por meio)")
+# A run of label cells longer than this many lines is no label (the longest has 11 words).
+_MAX_LABEL_LINES = 24
+# Ways to read a stretch of interleaved lines tried per starting line: real labels need a
+# few dozen at most; a hostile run of label-like lines would otherwise need thousands each.
+_INTERLEAVE_TRIES = 256
+# How much of a label text a warning quotes.
+_QUOTED = 160
+# Enough of a line to hold its first word.
+_HEAD = 48
+# Above any printed page number: ``(line, _NO_PAGE)`` sorts after every marker on that line.
+_NO_PAGE = 1 << 62
 
 
 @dataclass(frozen=True)
@@ -52,6 +68,12 @@ class Tools:
         """Default tools (the detectors load their models lazily, on first use)."""
         return cls(taxonomy=load_taxonomy(), languages=LanguageDetector(), countries=CountryFinder())
 
+    def warm_up(self) -> None:
+        """Load the detectors' models now rather than on the first file (a worker process
+        does this before the clock of its first file starts)."""
+        self.languages.detect("Las cooperativas organizaron el trabajo de las personas en la ciudad.")
+        self.countries.find("Bolivia")
+
 
 @dataclass
 class _OpenSection:
@@ -66,10 +88,11 @@ def parse_lines(source: SourceText, *, doc_id: str, path: str, kind: str, tools:
     """Build the document structure from the reader's lines."""
     lines = source.lines
     warnings: list[str] = []
-    authors = [i for i, line in enumerate(lines) if _AUTHOR_LINE.match(line.text)]
-    parts, part_lines = _part_headings(lines, set(authors))
+    authors = [i for i, line in enumerate(lines) if _author(line.text)]
+    parts, part_lines = _part_headings(lines, authors)
+    part_starts = [p for p, _ in parts]
     card_starts = [_title_start(lines, a, part_lines) for a in authors]
-    body_start = min([p for p, _ in parts] + card_starts + [len(lines)])
+    body_start = min(part_starts + card_starts + [len(lines)])
 
     front = _parse_front_matter(source, 0, body_start, tools, warnings)
 
@@ -77,8 +100,11 @@ def parse_lines(source: SourceText, *, doc_id: str, path: str, kind: str, tools:
     ordinals: dict[str, int] = {}
     for number, (author_index, start) in enumerate(zip(authors, card_starts, strict=True)):
         end = card_starts[number + 1] if number + 1 < len(authors) else len(lines)
-        end = min([end] + [p for p, _ in parts if p > author_index])
-        part = next((text for p, text in reversed(parts) if p < start), None)
+        # Part headings are sorted: the first after the author line, the last before the title.
+        later = bisect_right(part_starts, author_index)
+        end = min(end, part_starts[later]) if later < len(parts) else end
+        earlier = bisect_left(part_starts, start)
+        part = parts[earlier - 1][1] if earlier > 0 else None
         part_slug = slugify(re.split(r"[:.\-–—]", part, maxsplit=1)[0]) if part else "card"
         ordinals[part_slug] = ordinals.get(part_slug, 0) + 1
         cards.append(
@@ -101,7 +127,13 @@ def parse_lines(source: SourceText, *, doc_id: str, path: str, kind: str, tools:
     )
 
 
-def _part_headings(lines: Sequence[Line], authors: set[int]) -> tuple[list[tuple[int, str]], set[int]]:
+def _author(text: str) -> re.Match[str] | None:
+    """The author line's match ("(por Ana Pérez)"), its group 1 the name."""
+    stripped = text.strip()
+    return _AUTHOR_LINE.fullmatch(stripped) if stripped.startswith("(") else None
+
+
+def _part_headings(lines: Sequence[Line], authors: list[int]) -> tuple[list[tuple[int, str]], set[int]]:
     """Part headings as ``(first line, text)``, and every line they cover.
 
     A heading may wrap ("PARTE IB: CONTRIBUCIONES DE LOS" / "PARTICIPANTES DE LA ACADEMIA"):
@@ -110,16 +142,18 @@ def _part_headings(lines: Sequence[Line], authors: set[int]) -> tuple[list[tuple
     """
     parts: list[tuple[int, str]] = []
     covered: set[int] = set()
+    next_text = _next_nonblank(lines)
     for index, line in enumerate(lines):
         if index in covered or not _is_part_heading(line):
             continue
-        next_author = min((a for a in authors if a > index), default=len(lines))
+        after = bisect_right(authors, index)  # authors are in line order
+        next_author = authors[after] if after < len(authors) else len(lines)
         last = index
         while (
             last - index < _MAX_PART_LINES - 1
             and last + 1 < next_author
             and _continues_heading(lines[last + 1])
-            and any(lines[i].text.strip() for i in range(last + 2, next_author))
+            and next_text[min(last + 2, len(lines))] < next_author
         ):
             last += 1
         parts.append((index, one_line(" ".join(lines[i].text for i in range(index, last + 1)))))
@@ -127,10 +161,21 @@ def _part_headings(lines: Sequence[Line], authors: set[int]) -> tuple[list[tuple
     return parts, covered
 
 
+def _next_nonblank(lines: Sequence[Line]) -> list[int]:
+    """For each index, the first index at or after it whose line is not blank (``len(lines)``
+    if none): one pass, so asking "is there text between i and j" costs nothing."""
+    following = [len(lines)] * (len(lines) + 1)
+    for index in range(len(lines) - 1, -1, -1):
+        following[index] = index if lines[index].text.strip() else following[index + 1]
+    return following
+
+
 def _continues_heading(line: Line) -> bool:
     text = line.text.strip()
+    if line.role == "cell" or len(text) > 80:
+        return False
     letters = [ch for ch in text if ch.isalpha()]
-    if line.role == "cell" or not letters or len(text) > 80 or _AUTHOR_LINE.match(text):
+    if not letters or _author(text):
         return False
     return sum(ch.isupper() for ch in letters) > 0.8 * len(letters)
 
@@ -217,7 +262,7 @@ def _parse_card(
 ) -> Card:
     lines = source.lines
     title = one_line(" ".join(line.text for line in lines[start:author_index]))
-    author = one_line(_AUTHOR_LINE.match(lines[author_index].text).group(1))  # type: ignore[union-attr]
+    author = one_line(_author(lines[author_index].text).group(1))  # type: ignore[union-attr]
     short_title = _short_title(title) if title else f"Practice {ordinal}"
     card_id = f"{part_slug}-{ordinal:02d}-{slugify(short_title, 72)}"
     blocks = _split_sections(lines, author_index + 1, end, tools.taxonomy, warnings, card_id)
@@ -271,6 +316,8 @@ def _split_sections(
     current section count, so prose that starts with a label word stays prose)."""
     blocks: list[_OpenSection] = []
     current = _OpenSection(key=UNLABELLED_KEY, label="", first_line=start, last_line=start)
+    run_ends = _label_run_ends(lines, start, end)
+    words = _PieceWords(lines)
     index = start
     while index < end:
         line = lines[index]
@@ -278,19 +325,20 @@ def _split_sections(
         allowed = frozenset(CARD_KEYS[position + 1 :])
         opened = None
         if line.role == "label":
-            label_end = index
-            while label_end + 1 < end and lines[label_end + 1].role == "label":
-                label_end += 1
-            label = one_line(" ".join(lines[i].text for i in range(index, label_end + 1)))
-            key = taxonomy.key_for(label)
-            if key in allowed:
-                opened = (_OpenSection(key=key, label=label, first_line=index), label_end + 1, [])
-            elif label:
-                warnings.append(f"{card_id}: unrecognised label cell {label!r} kept as text")
-        elif line.role == "text" and line.text.strip():
-            opened = _match_label_at(lines, index, end, taxonomy, allowed) or _match_interleaved_at(
-                lines, index, end, taxonomy, allowed
+            run_end = run_ends[index - start]
+            opened = _match_label_cells(lines, index, run_end, taxonomy, allowed)
+            label = (
+                ""
+                if opened
+                else one_line(" ".join(line.text for line in lines[index : run_end + 1][:_MAX_LABEL_LINES]))
             )
+            if label:
+                warnings.append(f"{card_id}: unrecognised label cell {_quoted(label)} kept as text")
+        elif line.role == "text" and line.text.strip():
+            if taxonomy.could_start_label(line.text):
+                opened = _match_label_at(lines, index, end, taxonomy, allowed)
+            if opened is None and words.could_begin(index, taxonomy, allowed):
+                opened = _match_interleaved_at(lines, index, end, taxonomy, allowed, words)
         if opened is None:
             current.lines.append(line)
             current.last_line = index
@@ -313,12 +361,39 @@ _Opened = tuple[_OpenSection, int, list[Line]]
 _COLUMN_GAP = re.compile(r"\s{2,}")
 
 
+def _label_run_ends(lines: Sequence[Line], start: int, end: int) -> list[int]:
+    """For each line of ``start:end``, the last line of the run of label cells that follows it
+    (itself if the next line is no label cell): one pass instead of one scan per line."""
+    ends = list(range(start, end))
+    for index in range(end - 2, start - 1, -1):
+        if lines[index + 1].role == "label":
+            ends[index - start] = ends[index + 1 - start]
+    return ends
+
+
+def _match_label_cells(
+    lines: Sequence[Line], index: int, label_end: int, taxonomy: Taxonomy, allowed: frozenset[str]
+) -> _Opened | None:
+    """A run of label cells that spells a label of ``allowed`` (a run longer than any label's
+    wrapping is none, without joining it)."""
+    if label_end - index >= _MAX_LABEL_LINES:
+        return None
+    label = one_line(" ".join(lines[i].text for i in range(index, label_end + 1)))
+    key = taxonomy.key_for(label)
+    if key not in allowed:
+        return None
+    return _OpenSection(key=key, label=label, first_line=index), label_end + 1, []
+
+
+def _quoted(label: str) -> str:
+    return repr(label) if len(label) <= _QUOTED else repr(label[:_QUOTED]) + "…"
+
+
 def _match_label_at(
     lines: Sequence[Line], index: int, end: int, taxonomy: Taxonomy, allowed: frozenset[str]
 ) -> _Opened | None:
     window = [lines[i] for i in range(index, min(end, index + _LABEL_LOOKAHEAD)) if lines[i].role == "text"]
-    joined = "\n".join(line.text for line in window)
-    match = taxonomy.match_prefix(joined, allowed)
+    match = taxonomy.match_prefix(_window_text(window), allowed)
     if match is None:
         return None
     # Which line does the label end on, and what of that line is content?
@@ -338,49 +413,110 @@ def _match_label_at(
     return None
 
 
+def _window_text(window: list[Line]) -> str:
+    """The window's lines joined, cut after :data:`LABEL_SPAN` characters: a label ends well
+    before, and the offsets of the lines it covers stay those of the full join."""
+    pieces: list[str] = []
+    total = 0
+    for line in window:
+        pieces.append(line.text[: LABEL_SPAN - total])
+        total += len(pieces[-1]) + 1
+        if total >= LABEL_SPAN:
+            break
+    return "\n".join(pieces)
+
+
+class _PieceWords:
+    """The folded words of each way to cut a line into label piece and content, folded once
+    per line and cut (a line is looked at from each of the lines above it)."""
+
+    def __init__(self, lines: Sequence[Line]) -> None:
+        self._lines = lines
+        self._cuts: dict[int, list[tuple[str, tuple[str, ...], int | None]]] = {}
+
+    def cuts(self, position: int) -> list[tuple[str, tuple[str, ...], int | None]]:
+        """``(left piece, its words, where the content starts or None)`` for each cut."""
+        if position not in self._cuts:
+            self._cuts[position] = [
+                (left, label_words(left), cut) for left, cut in _column_cuts(self._lines[position])
+            ]
+        return self._cuts[position]
+
+    def could_begin(self, position: int, taxonomy: Taxonomy, allowed: frozenset[str]) -> bool:
+        """Whether the first word of the line begins some label of ``allowed`` (every cut's
+        piece starts with it), which interleaved matching needs."""
+        text = self._lines[position].text.lstrip()
+        head = label_words(text[:_HEAD])
+        if len(head) < 2 and len(text) > _HEAD:  # the first word may run past the head
+            head = label_words(text[:LABEL_SPAN])
+        return taxonomy.words_progress(head[:1], allowed)[0]
+
+
 def _match_interleaved_at(
-    lines: Sequence[Line], index: int, end: int, taxonomy: Taxonomy, allowed: frozenset[str]
+    lines: Sequence[Line],
+    index: int,
+    end: int,
+    taxonomy: Taxonomy,
+    allowed: frozenset[str],
+    words: _PieceWords,
 ) -> _Opened | None:
     """A label whose pieces share their lines with the first lines of content, as when the two
     table columns come out side by side: "Effectiveness of the  Each cohort follows…" /
     "methodological approach  (1) idea validation…". Each line is cut at a run of spaces (or
-    not at all) so that the left pieces spell a whole label; the right pieces are content."""
-    best: tuple[LabelMatch, int, list[Line]] | None = None
+    not at all) so that the left pieces spell a whole label; the right pieces are content.
+    At most :data:`_INTERLEAVE_TRIES` cuts are tried from one line."""
+    best: tuple[LabelMatch, int, list[tuple[Line, int]]] | None = None
+    tries = 0
+    stop = min(end, index + _LABEL_LOOKAHEAD)
 
-    def explore(position: int, pieces: list[str], rights: list[Line]) -> None:
-        nonlocal best
-        if position >= min(end, index + _LABEL_LOOKAHEAD):
+    def explore(
+        position: int, pieces: list[str], spelled: tuple[str, ...], rights: list[tuple[Line, int]]
+    ) -> None:
+        nonlocal best, tries
+        if position >= stop:
             return
         line = lines[position]
         if line.role != "text" or not line.text.strip():
             return
-        for left, right in _column_cuts(line):
+        for left, left_words, cut in words.cuts(position):
+            if tries >= _INTERLEAVE_TRIES:
+                return
+            tries += 1
             label = " ".join([*pieces, left])
-            started, match = taxonomy.label_progress(label, allowed)
-            if not started:
+            started, complete = taxonomy.words_progress(spelled + left_words, allowed)
+            if not started or len(label) > LABEL_SPAN:
                 continue
-            content = [*rights, right] if right is not None else rights
+            content = [*rights, (line, cut)] if cut is not None else rights
             # Interleaving means at least two label lines and some content beside them.
-            if match is not None and position > index and content:
+            if complete is not None and position > index and content:
                 if best is None or len(label) > len(best[0].printed):
+                    match = LabelMatch(
+                        key=complete.key, lang=complete.lang, printed=one_line(label), end=len(label)
+                    )
                     best = (match, position + 1, content)
-            explore(position + 1, [*pieces, left], content)
+            explore(position + 1, [*pieces, left], spelled + left_words, content)
 
-    explore(index, [], [])
+    explore(index, [], (), [])
     if best is None:
         return None
     match, next_index, content = best
-    return _OpenSection(key=match.key, label=match.printed, first_line=index), next_index, content
+    remainders = [Line(text=line.text[cut:], start=line.start + cut, page=line.page) for line, cut in content]
+    return _OpenSection(key=match.key, label=match.printed, first_line=index), next_index, remainders
 
 
-def _column_cuts(line: Line) -> list[tuple[str, Line | None]]:
-    """Ways to read ``line`` as label piece (left) and content (right, or none)."""
+def _column_cuts(line: Line) -> list[tuple[str, int | None]]:
+    """Ways to read ``line`` as label piece (left) and content (from an offset, or none). A
+    piece is never longer than a label can be, so only the start of a long line is cut."""
     text = line.text
-    cuts: list[tuple[str, Line | None]] = [(text.strip(), None)]
+    stripped = text.strip()
+    cuts: list[tuple[str, int | None]] = [(stripped, None)] if len(stripped) <= LABEL_SPAN else []
     for gap in _COLUMN_GAP.finditer(text):
-        left, right = text[: gap.start()].strip(), text[gap.end() :]
-        if left and right.strip():
-            cuts.append((left, Line(text=right, start=line.start + gap.end(), page=line.page)))
+        if gap.start() > LABEL_SPAN:
+            break
+        left = text[: gap.start()].strip()
+        # A run of spaces found by finditer is whole, so content follows unless it ends the line.
+        if left and gap.end() < len(text):
+            cuts.append((left, gap.end()))
     return cuts
 
 
@@ -425,13 +561,17 @@ def _section_page(source: SourceText, block: _OpenSection) -> int | None:
     first = source.lines[block.first_line].page
     if first is not None:
         return first
-    for marker_index, printed in source.markers:
-        if marker_index > block.first_line:
-            between = source.lines[block.last_line + 1 : marker_index]
-            if marker_index <= block.last_line + 1 or not any(line.text.strip() for line in between):
-                return printed
-            break
-    return None
+    # Markers are in line order: the first one after the section's first line, found by
+    # bisection (a scan from the top for every section is quadratic in a many-page file).
+    following = bisect_right(source.markers, (block.first_line, _NO_PAGE))
+    if following == len(source.markers):
+        return None
+    marker_index, printed = source.markers[following]
+    if marker_index <= block.last_line + 1:
+        return printed
+    # Text between the section's end and the footer belongs to the next section, if any.
+    blank = all(not line.text.strip() for line in source.lines[block.last_line + 1 : marker_index])
+    return printed if blank else None
 
 
 def _warn_gap(

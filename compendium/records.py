@@ -6,10 +6,13 @@ search result can always be traced back to the text it came from.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 FRONT_MATTER_ID = "front-matter"
+# Sorts after any page number: (offset, _LAST) follows every page start at that offset.
+_LAST = float("inf")
 
 
 @dataclass(frozen=True)
@@ -31,13 +34,9 @@ class Section:
 
     def page_at(self, offset: int) -> int | None:
         """Page on which the character at ``offset`` of :attr:`text` was printed."""
-        page = self.page
-        for start, start_page in self.page_starts:
-            if start <= offset:
-                page = start_page
-            else:
-                break
-        return page
+        # page_starts is sorted by offset: bisect, as a long section is cut into many windows.
+        before = bisect_right(self.page_starts, (offset, _LAST))
+        return self.page_starts[before - 1][1] if before else self.page
 
 
 @dataclass(frozen=True)

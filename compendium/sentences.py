@@ -9,6 +9,8 @@ import re
 # sentence. Line breaks always end a sentence: the cleaner keeps them only between
 # paragraphs, list items and table rows.
 _BOUNDARY = re.compile(r"(?<=[.!?…])[\"”»')\]]*\s+(?=[\"“«(¿¡]?[A-ZÁÉÍÓÚÑÜÇÀÂÊÔÃÕ0-9•])|\n+")
+# Enough of a sentence's end to hold its closing quotes and its last word.
+_TAIL = 256
 # Words that end with a period without ending a sentence.
 _ABBREVIATIONS = frozenset(
     """sr sra srta dr dra lic ing etc ej p pp no nº núm num art vol cap fig av avda mr mrs ms
@@ -21,8 +23,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for boundary in _BOUNDARY.finditer(text):
-        candidate = text[start : boundary.start()]
-        if "\n" not in boundary.group(0) and _ends_with_abbreviation(candidate):
+        if "\n" not in boundary.group(0) and _ends_with_abbreviation(text, start, boundary.start()):
             continue
         _append(spans, text, start, boundary.end())
         start = boundary.end()
@@ -30,8 +31,13 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _ends_with_abbreviation(candidate: str) -> bool:
-    stripped = candidate.rstrip("\"”»')] ")
+def _ends_with_abbreviation(text: str, start: int, end: int) -> bool:
+    """Whether the candidate sentence ``text[start:end]`` ends with an abbreviation.
+
+    Only its end is read: after a run of skipped abbreviations ("p. A p. A …") the candidate
+    is all the text so far, and reading (or slicing) it whole each time is quadratic."""
+    tail = text[max(start, end - _TAIL) : end]
+    stripped = tail.rstrip("\"”»')] ")
     if not stripped.endswith("."):
         return False
     last = stripped[:-1].rsplit(None, 1)[-1] if stripped[:-1].strip() else ""
@@ -40,7 +46,8 @@ def _ends_with_abbreviation(candidate: str) -> bool:
     return (
         word in _ABBREVIATIONS
         or (len(word) == 1 and word.isalpha())
-        or (word.isdigit() and len(word) <= 2 and len(stripped.split()) == 1)
+        # The whole candidate is that one word (its tail then holds it all).
+        or (word.isdigit() and len(word) <= 2 and end - start == len(tail) and len(stripped.split()) == 1)
     )
 
 

@@ -45,6 +45,14 @@ _WORD = re.compile(r"[a-z0-9]+")
 # Portuguese spelling before the 1990 agreement, still usual in Africa: "objectivos",
 # "colectivo". A label word written "…vowel-t…" also matches "…vowel-ct…".
 _LEGACY_CT = re.compile(r"([aeiou])t")
+_LEGACY_SPELLING = re.compile(r"([aeiou])ct")
+_PLURAL_MARK = re.compile(r"\(\s*(?:s|es)\s*\)")
+#: No label, with the spacing and line breaks extraction puts inside it, is longer than this
+#: (the longest printed label has 75 characters): text beyond it is never read as a label.
+LABEL_SPAN = 400
+# Enough of a line's start to hold its first word, folded, for the quick "could a label start
+# here" test.
+_HEAD = 48
 
 
 @dataclass(frozen=True)
@@ -66,10 +74,24 @@ class LabelMatch:
     end: int
 
 
+def _phrase_words(phrase: str) -> list[str]:
+    return _WORD.findall(fold(phrase.replace("(s)", "").replace("(es)", "")))
+
+
+def _word_pattern(word: str) -> str:
+    return _LEGACY_CT.sub(r"\1c?t", re.escape(word)) + _PLURAL
+
+
 def _words_pattern(phrase: str) -> str:
     """Regex (over folded text) for ``phrase`` with tolerant gaps and plural markers."""
-    words = _WORD.findall(fold(phrase.replace("(s)", "").replace("(es)", "")))
-    return _GAP.join(_LEGACY_CT.sub(r"\1c?t", re.escape(word)) + _PLURAL for word in words)
+    return _GAP.join(_word_pattern(word) for word in _phrase_words(phrase))
+
+
+def _first_words_pattern(phrases: list[str]) -> re.Pattern[str]:
+    """Regex matching, at the start of folded text, the first word of any of ``phrases`` as
+    their own patterns accept it: the cheap test before trying each label in full."""
+    firsts = sorted({_word_pattern(words[0]) for words in map(_phrase_words, phrases) if words})
+    return re.compile(r"(?:" + "|".join(firsts or ["(?!)"]) + r")(?![a-z0-9])")
 
 
 class Taxonomy:
@@ -89,9 +111,22 @@ class Taxonomy:
             (lab, re.compile(r"\s*" + _words_pattern(lab.text) + r"(?![a-z0-9])")) for lab in self.labels
         ]
         self._label_words = [(lab, label_words(lab.text)) for lab in self.labels]
+        # Labels by every form of their first word that _same_word accepts: words_progress
+        # then compares only the labels a text's first word can begin.
+        self._by_first_word: dict[str, list[tuple[Label, tuple[str, ...]]]] = {}
+        for lab, target in self._label_words:
+            for form in _word_forms(target[0]) if target else ():
+                self._by_first_word.setdefault(form, []).append((lab, target))
         self._instruction_patterns = [
             re.compile(_words_pattern(ins.text) + r"\s*\.?") for ins in instructions
         ]
+        self._label_start = _first_words_pattern([lab.text for lab in self.labels])
+
+    def could_start_label(self, text: str) -> bool:
+        """Whether ``text`` begins with the first word of some label: when it does not, no
+        label matches at its start (:meth:`match_prefix`, :meth:`key_for`), and a line of
+        prose is rejected without trying every label on it."""
+        return self._label_start.match(fold(text.lstrip()[:_HEAD])) is not None
 
     def labels_for(self, key: str, lang: str | None = None) -> list[str]:
         """Printed labels of ``key`` (optionally in one language), longest first."""
@@ -112,6 +147,9 @@ class Taxonomy:
         (a capital, digit, bullet, quote, colon): "Resultados esperados del…" is prose, not the
         "Resultados" label followed by text.
         """
+        if not self.could_start_label(text):
+            return None
+        text = text[:LABEL_SPAN]  # a label ends well within this; folding is per character
         folded, offsets = fold_with_offsets(text)
         for lab, pattern in self._label_patterns:
             if keys is not None and lab.key not in keys:
@@ -131,24 +169,32 @@ class Taxonomy:
         """How ``text`` (a label's beginning, e.g. the left-column pieces of interleaved lines)
         stands against the labels of ``keys``: whether some label starts with its words, and the
         longest label it spells out completely."""
-        words = label_words(text)
+        started, complete = self.words_progress(label_words(text), keys)
+        if complete is None:
+            return started, None
+        return True, LabelMatch(key=complete.key, lang=complete.lang, printed=one_line(text), end=len(text))
+
+    def words_progress(
+        self, words: tuple[str, ...], keys: frozenset[str] | set[str]
+    ) -> tuple[bool, Label | None]:
+        """:meth:`label_progress` on words already folded (:func:`label_words`)."""
         if not words:
             return False, None
         started = False
         complete: Label | None = None
-        for lab, target in self._label_words:
+        for lab, target in self._by_first_word.get(words[0], ()):
             if lab.key not in keys or len(words) > len(target):
                 continue
             if all(_same_word(a, b) for a, b in zip(words, target, strict=False)):
                 started = True
                 if len(words) == len(target) and complete is None:
                     complete = lab
-        if complete is None:
-            return started, None
-        return True, LabelMatch(key=complete.key, lang=complete.lang, printed=one_line(text), end=len(text))
+        return started, complete
 
     def key_for(self, label: str) -> str | None:
         """The key whose label is exactly ``label`` (modulo case, accents, spacing, ``(s)``)."""
+        if len(label) > LABEL_SPAN or not self.could_start_label(label):
+            return None
         folded = fold(label).strip().rstrip(":").strip()
         for lab, pattern in self._label_patterns:
             match = pattern.match(folded)
@@ -176,8 +222,19 @@ class Taxonomy:
 
 def label_words(text: str) -> tuple[str, ...]:
     """The folded words of a label, plural markers "(s)" dropped: the unit of prefix matching."""
-    folded = re.sub(r"\(\s*(?:s|es)\s*\)", " ", fold(text))
-    return tuple(re.sub(r"([aeiou])ct", r"\1t", word) for word in _WORD.findall(folded))
+    folded = _PLURAL_MARK.sub(" ", fold(text))
+    return tuple(
+        _LEGACY_SPELLING.sub(r"\1t", word) if "ct" in word else word for word in _WORD.findall(folded)
+    )
+
+
+def _word_forms(word: str) -> set[str]:
+    """Every word that :func:`_same_word` holds equal to ``word``."""
+    forms = {word, word + "s", word + "es"}
+    for ending in ("s", "es"):
+        if word.endswith(ending) and len(word) > len(ending):
+            forms.add(word[: -len(ending)])
+    return forms
 
 
 def _same_word(a: str, b: str) -> bool:

@@ -11,9 +11,12 @@ import re
 
 from compendium.records import Line, SourceText
 
+# Matched against the stripped line; no two \s* may touch (a run of spaces would be tried
+# split every way between them), and a footer is short ("página – 123 –").
 _PAGE_FOOTER = re.compile(
-    r"^\s*(?:(?:page|p[áa]gina|pag|p)\.?\s*)?[-–—]?\s*(\d{1,4})\s*[-–—]?\s*$", re.IGNORECASE
+    r"(?:(?:page|p[áa]gina|pag|p)\.?\s*)?(?:[-–—]\s*)?(\d{1,4})\s*[-–—]?", re.IGNORECASE
 )
+_FOOTER_MAX = 24
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _MARKDOWN_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 # A footer never jumps far ahead of the previous one; a bigger jump is a number in the text.
@@ -47,7 +50,7 @@ def read_text(text: str, *, markdown: bool = False) -> SourceText:
             closers.setdefault(segment, None)
             segment += 1
         body = body.replace("\f", "")
-        footer = _PAGE_FOOTER.match(body)
+        footer = _footer(body)
         if footer and _is_footer(int(footer.group(1)), last_printed, raw_lines, index):
             printed = int(footer.group(1))
             markers.append((len(pieces), printed))
@@ -62,6 +65,11 @@ def read_text(text: str, *, markdown: bool = False) -> SourceText:
     pages = _segment_pages(pieces, closers, physical="\f" in text and not markers)
     lines = tuple(Line(text=body, start=start, page=pages.get(seg)) for body, start, seg in pieces)
     return SourceText(text=text, lines=lines, markers=tuple(markers))
+
+
+def _footer(body: str) -> re.Match[str] | None:
+    stripped = body.strip()
+    return _PAGE_FOOTER.fullmatch(stripped) if len(stripped) <= _FOOTER_MAX else None
 
 
 def _segment_pages(

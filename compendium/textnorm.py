@@ -15,8 +15,11 @@ _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 
 def fold(text: str) -> str:
     """Casefold and strip accents: ``"Acompañamiento"`` -> ``"acompanamiento"``."""
+    if text.isascii():  # nothing to decompose: casefolding is all (and C-fast)
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    marks = {ord(ch): None for ch in set(decomposed) if unicodedata.combining(ch)}
+    return decomposed.translate(marks) if marks else decomposed
 
 
 def fold_with_offsets(text: str) -> tuple[str, list[int]]:
@@ -25,10 +28,13 @@ def fold_with_offsets(text: str) -> tuple[str, list[int]]:
     Folding can change lengths (``"ß"`` -> ``"ss"``, a combining accent disappears), so a
     match found in the folded string is mapped back to the original through these offsets.
     """
+    if text.isascii():
+        return text.casefold(), list(range(len(text)))
+    pieces = {ch: fold(ch) for ch in set(text)}  # each distinct character folded once
     folded: list[str] = []
     offsets: list[int] = []
     for index, ch in enumerate(text):
-        piece = fold(ch)
+        piece = pieces[ch]
         folded.append(piece)
         offsets.extend([index] * len(piece))
     return "".join(folded), offsets

@@ -216,12 +216,19 @@ HOSTILE_NAME = os.fsdecode(b"card-\xff\x1b[31m\n.txt")
 
 
 def refuse_to_read(monkeypatch, name: str) -> None:
-    """As if ``name`` were chmod 000 for a non-root user (the tests run as root)."""
-    real = Path.read_bytes
+    """As if ``name`` were chmod 000 for a non-root user (the tests run as root): reading its
+    bytes fails, and so does opening it (the ingest opens files itself, never blocking)."""
+    real_read, real_open = Path.read_bytes, os.open
 
     def read_bytes(self):
         if self.name == name:
             raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+        return real_read(self)
+
+    def open_file(path, flags, *args, **kwargs):
+        if os.path.basename(os.fsdecode(path)) == name:
+            raise PermissionError(13, "Permission denied", os.fsdecode(path))
+        return real_open(path, flags, *args, **kwargs)
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", open_file)
