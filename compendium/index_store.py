@@ -74,6 +74,9 @@ _PIPELINE_MODULES = (
     "records",
     "ingest",
     "textnorm",
+    "decoding",
+    "files",
+    "workers",
 )
 _PIPELINE_DATA = ("data/sections.tsv", "data/country_aliases.tsv")
 
@@ -284,9 +287,8 @@ def build_index(
         _remove_abandoned_staging(index_dir, say)
         current = fingerprint(corpus_paths, embedder, glossary, config)
         say("reading the corpus")
-        corpus = load_corpus(corpus_paths)
-        for problem in corpus.problems:
-            say(f"skipped {problem.path}: {problem.reason}")
+        # One line per file as it is read (a folder of hundreds of PDFs is minutes of work).
+        corpus = load_corpus(corpus_paths, progress=say)
         chunks = chunk_documents(corpus.documents, config.chunking)
         staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(index_dir), dir=index_dir.parent))
         try:
