@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 UI_LANGUAGES = ("en", "es")
+#: How many practices the printed compendium holds (its preface: "This Collection of 54 Good
+#: Practices"); fewer indexed means the user is searching a sample and must be told so.
+COMPENDIUM_PRACTICES = 54
 
 # One per language, each answered right from the collection (tests/test_answer.py keeps them
 # so): a cross-lingual funding question, a figure from a table, a figure from the preface asked
@@ -17,8 +20,9 @@ EXAMPLE_QUESTIONS = (
 TEXT: dict[str, dict[str, str]] = {
     "en": {
         "title": "SSTC good practices — search and cited answers",
-        "subtitle": "ILO compendium of South-South and triangular cooperation practices for decent work "
-        "in the social and solidarity economy (SSE Academy 2019). Ask in English, Spanish, French or Portuguese.",
+        "subtitle": "Ask in English, Spanish, French or Portuguese: every answer quotes the ILO compendium "
+        "of South-South and triangular cooperation practices for decent work in the social and solidarity "
+        "economy (SSE Academy 2019).",
         "ui_language": "Interface language",
         "tab_search": "Search",
         "tab_practices": "Practices",
@@ -56,9 +60,30 @@ TEXT: dict[str, dict[str, str]] = {
         "handout_added": "{count} passage(s) in the handout.",
         "matched": "matched",
         "sections_present": "Sections",
-        "mode_hybrid": "Semantic + keyword search.",
-        "mode_keyword": "Keyword search only: the semantic model is not available on this computer.",
-        "indexed": "Indexed: {practices} practice(s), {chunks} passages; languages: {languages}.",
+        "mode_hybrid": "semantic + keyword search",
+        "mode_keyword": "keyword search only",
+        "indexed_one": "{practices} practice indexed",
+        "indexed_many": "{practices} practices indexed",
+        "incomplete_one": "Only {practices} of the compendium's {total} practices is loaded, so answers "
+        "come from that one alone.",
+        "incomplete_many": "Only {practices} of the compendium's {total} practices are loaded, so answers "
+        "come from those alone.",
+        "how_to_add": "To search the whole compendium, put its PDF (or a text file of it) into the corpus "
+        "folder and restart the app: the index rebuilds on start.",
+        "details": "Details",
+        "detail_passages": "Passages",
+        "detail_languages": "Passage languages",
+        "detail_mode": "Search",
+        "detail_model": "Embedding model",
+        "detail_no_model": "Embedding model (not loaded)",
+        "detail_why": "Why keyword search",
+        "detail_keyword_why": "The semantic model is not available on this computer. Keyword search "
+        "still works across the four languages through a glossary.",
+        "detail_glossary": "Glossary",
+        "detail_concepts": "{count} concepts in four languages",
+        "detail_index": "Index folder",
+        "detail_built": "Index built",
+        "detail_corpus": "Corpus folder",
         "no_author": "author not given",
         "quote_lang": "language",
         "sources": "Sources",
@@ -66,8 +91,9 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "es": {
         "title": "Buenas prácticas de CSST — búsqueda y respuestas citadas",
-        "subtitle": "Compendio de la OIT de prácticas de cooperación Sur-Sur y triangular para el trabajo decente "
-        "en la economía social y solidaria (Academia ESS 2019). Pregunte en español, inglés, francés o portugués.",
+        "subtitle": "Pregunte en español, inglés, francés o portugués: cada respuesta cita el compendio de "
+        "la OIT de prácticas de cooperación Sur-Sur y triangular para el trabajo decente en la economía "
+        "social y solidaria (Academia ESS 2019).",
         "ui_language": "Idioma de la interfaz",
         "tab_search": "Buscar",
         "tab_practices": "Prácticas",
@@ -105,9 +131,30 @@ TEXT: dict[str, dict[str, str]] = {
         "handout_added": "{count} pasaje(s) en el material.",
         "matched": "coincide",
         "sections_present": "Secciones",
-        "mode_hybrid": "Búsqueda semántica + por palabras clave.",
-        "mode_keyword": "Búsqueda solo por palabras clave: el modelo semántico no está disponible en este equipo.",
-        "indexed": "Indexado: {practices} práctica(s), {chunks} pasajes; idiomas: {languages}.",
+        "mode_hybrid": "búsqueda semántica + por palabras clave",
+        "mode_keyword": "búsqueda solo por palabras clave",
+        "indexed_one": "{practices} práctica indexada",
+        "indexed_many": "{practices} prácticas indexadas",
+        "incomplete_one": "Solo está cargada {practices} de las {total} prácticas del compendio: las "
+        "respuestas salen únicamente de esa.",
+        "incomplete_many": "Solo están cargadas {practices} de las {total} prácticas del compendio: las "
+        "respuestas salen únicamente de esas.",
+        "how_to_add": "Para buscar en el compendio completo, copie su PDF (o un archivo de texto del mismo) "
+        "en la carpeta del corpus y reinicie la aplicación: el índice se reconstruye al arrancar.",
+        "details": "Detalles",
+        "detail_passages": "Pasajes",
+        "detail_languages": "Idiomas de los pasajes",
+        "detail_mode": "Búsqueda",
+        "detail_model": "Modelo de embeddings",
+        "detail_no_model": "Modelo de embeddings (no cargado)",
+        "detail_why": "Por qué solo palabras clave",
+        "detail_keyword_why": "El modelo semántico no está disponible en este equipo. La búsqueda por "
+        "palabras clave funciona igual en los cuatro idiomas gracias a un glosario.",
+        "detail_glossary": "Glosario",
+        "detail_concepts": "{count} conceptos en cuatro idiomas",
+        "detail_index": "Carpeta del índice",
+        "detail_built": "Índice creado",
+        "detail_corpus": "Carpeta del corpus",
         "no_author": "autor no indicado",
         "quote_lang": "idioma",
         "sources": "Fuentes",
@@ -152,6 +199,11 @@ LANGUAGE_NAMES: dict[str, dict[str, str]] = {
     "en": {"es": "Spanish", "en": "English", "fr": "French", "pt": "Portuguese"},
     "es": {"es": "español", "en": "inglés", "fr": "francés", "pt": "portugués"},
 }
+
+
+def plural(ui: str, key: str, count: int, **values: object) -> str:
+    """``key_one`` or ``key_many`` by ``count`` (both languages here plural the same way)."""
+    return text(ui, f"{key}_{'one' if count == 1 else 'many'}", **values)
 
 
 def text(ui: str, key: str, **values: object) -> str:

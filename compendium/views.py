@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from compendium.analyzer import Analyzer
 from compendium.records import Card, Document, Section, country_name
-from compendium.ui_text import LANGUAGE_NAMES, SECTION_NAMES, text
+from compendium.ui_text import COMPENDIUM_PRACTICES, LANGUAGE_NAMES, SECTION_NAMES, plural, text
 
 if TYPE_CHECKING:
     from compendium.answer import Answer
@@ -59,12 +59,49 @@ def places(codes: Sequence[str]) -> str:
     return ", ".join(country_name(code) for code in codes)
 
 
-def render_status(status: dict, ui: str) -> str:
-    languages = ", ".join(LANGUAGE_NAMES[ui].get(code, code) for code in status["languages"])
-    indexed = text(ui, "indexed", practices=status["practices"], chunks=status["chunks"], languages=languages)
-    # Which model and why a mode are for the console (and the API's "notice"), not the page.
+def render_status(status: dict, ui: str, corpus: str | None = None) -> str:
+    """One short line for users in the interface language ("1 practice indexed · semantic +
+    keyword search"), a plain note when the collection is only part of the compendium, and
+    the technical details (model, index, why a mode) behind a disclosure."""
+    count = status["practices"]
     mode = text(ui, "mode_hybrid" if status["mode"] == "hybrid" else "mode_keyword")
-    return f'<div class="status" id="status-line">{escape(indexed)} {escape(mode)}</div>'
+    line = f"{plural(ui, 'indexed', count, practices=count)} · {mode}"
+    note = ""
+    if count < COMPENDIUM_PRACTICES:
+        missing = plural(ui, "incomplete", count, practices=count, total=COMPENDIUM_PRACTICES)
+        note = f'<p class="incomplete" id="collection-note">{escape(missing)} {escape(text(ui, "how_to_add"))}</p>'
+    rows = "".join(
+        f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>" for label, value in _details(status, ui, corpus)
+    )
+    return (
+        f'<div class="status" id="status-line"><p class="status-summary">{escape(line)}</p>{note}'
+        f'<details class="status-details"><summary>{escape(text(ui, "details"))}</summary><dl>{rows}</dl></details></div>'
+    )
+
+
+def _details(status: dict, ui: str, corpus: str | None) -> list[tuple[str, str]]:
+    languages = ", ".join(LANGUAGE_NAMES[ui].get(code, code) for code in status["languages"])
+    hybrid = status["mode"] == "hybrid"
+    rows = [
+        (text(ui, "detail_passages"), str(status["chunks"])),
+        (text(ui, "detail_languages"), languages),
+        (text(ui, "detail_mode"), text(ui, "mode_hybrid" if hybrid else "mode_keyword")),
+        (text(ui, "detail_model" if hybrid else "detail_no_model"), str(status.get("model") or "")),
+    ]
+    if not hybrid:
+        # The notice names the model, the error and the flags that fix it: for whoever runs the app.
+        why = " ".join(part for part in (text(ui, "detail_keyword_why"), status.get("notice") or "") if part)
+        rows.append((text(ui, "detail_why"), why))
+    if status.get("glossary_concepts"):
+        rows.append(
+            (text(ui, "detail_glossary"), text(ui, "detail_concepts", count=status["glossary_concepts"]))
+        )
+    rows.append((text(ui, "detail_index"), str(status.get("index", ""))))
+    if status.get("built"):
+        rows.append((text(ui, "detail_built"), str(status["built"])))
+    if corpus:
+        rows.append((text(ui, "detail_corpus"), corpus))
+    return rows
 
 
 def render_message(message: str, kind: str = "info") -> str:
@@ -196,7 +233,18 @@ def _practice_row(card: Card, names: dict[str, str], ui: str) -> str:
 
 
 STYLE = """
-.status { color: #444; font-size: 0.9em; margin: 0.2em 0 0.6em; }
+#header { flex-wrap: wrap; gap: 4px 16px; align-items: flex-start; }
+#title { flex: 1 1 300px; min-width: 0; }
+#ui-language { flex: 0 0 auto; width: auto; }
+#title h1 { font-size: 1.45em; margin: 0 0 0.15em; }
+#title p { margin: 0; }
+.status { color: #333; margin: 0.1em 0 0.4em; }
+.status p { margin: 0.15em 0; }
+.status .incomplete { color: #4a3000; background: #fff4d6; border-left: 4px solid #a36f00; padding: 0.3em 0.6em; }
+.status summary { cursor: pointer; color: #1d4f91; width: max-content; }
+.status dl { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 2px 12px; margin: 0.3em 0; }
+.status dt { font-weight: 600; font-size: inherit; margin: 0; }
+.status dd { margin: 0; overflow-wrap: anywhere; }
 .answer { border-left: 4px solid #2a6; padding: 0.5em 0.9em; background: #f3fbf6; }
 .answer.weak { border-left-color: #c80; background: #fff8ec; }
 .answer .marker, .excerpt .rank { font-weight: 600; }

@@ -185,9 +185,20 @@ def _handouts_folder() -> Path:
     return Path(tempfile.mkdtemp(prefix="app-", dir=private_folder(temp / "handouts"))).resolve()
 
 
-def build_app(searcher: Searcher, ui: str = "en", *, limits: ExportLimits = DEFAULT_EXPORT_LIMITS) -> WebApp:
+def _header(ui: str) -> str:
+    return f"# {text(ui, 'title')}\n{text(ui, 'subtitle')}"
+
+
+def build_app(
+    searcher: Searcher,
+    ui: str = "en",
+    *,
+    limits: ExportLimits = DEFAULT_EXPORT_LIMITS,
+    corpus: str | None = None,
+) -> WebApp:
     """Lay out the app and wire its events; Gradio writes only into the app's private temp
-    folder, and handouts are bounded by ``limits``."""
+    folder, and handouts are bounded by ``limits``. ``corpus`` (the folder searched) is shown
+    in the status details, where a user learns to add the compendium."""
     handouts = _handouts_folder()
     handlers = Handlers(searcher, ExportStore(handouts, limits))
     status = searcher.status()
@@ -200,14 +211,17 @@ def build_app(searcher: Searcher, ui: str = "en", *, limits: ExportLimits = DEFA
 
     # No analytics or update checks: the app must not call out, and often cannot.
     with gr.Blocks(title=text(ui, "title"), analytics_enabled=False) as demo:
-        ui_lang = gr.Radio(
-            [("English", "en"), ("Español", "es")],
-            value=ui,
-            label=text(ui, "ui_language"),
-            elem_id="ui-language",
-        )
-        header = gr.Markdown(f"## {text(ui, 'title')}\n{text(ui, 'subtitle')}")
-        status_html = gr.HTML(render_status(status, ui))
+        with gr.Row(elem_id="header", equal_height=False):
+            header = gr.Markdown(_header(ui), elem_id="title", scale=4, min_width=240)
+            ui_lang = gr.Radio(
+                [("English", "en"), ("Español", "es")],
+                value=ui,
+                label=text(ui, "ui_language"),
+                elem_id="ui-language",
+                container=False,
+                scale=0,
+                min_width=200,
+            )
         hits_state = gr.State([])
         answer_state = gr.State({})
         handout_state = gr.State([])
@@ -224,6 +238,8 @@ def build_app(searcher: Searcher, ui: str = "en", *, limits: ExportLimits = DEFA
                     search_button = gr.Button(
                         text(ui, "search"), variant="primary", scale=1, elem_id="search-button"
                     )
+                # The question box comes first; what is indexed is one short line under it.
+                status_html = gr.HTML(render_status(status, ui, corpus), elem_id="status-box")
                 gr.Examples(
                     examples=[[q] for q in EXAMPLE_QUESTIONS], inputs=[query], label=text(ui, "examples")
                 )
@@ -350,8 +366,8 @@ def build_app(searcher: Searcher, ui: str = "en", *, limits: ExportLimits = DEFA
             records = [HandoutItem.from_dict(item) for item in items]
             return (
                 gr.update(label=text(lang_ui, "ui_language")),
-                f"## {text(lang_ui, 'title')}\n{text(lang_ui, 'subtitle')}",
-                render_status(status, lang_ui),
+                _header(lang_ui),
+                render_status(status, lang_ui, corpus),
                 gr.update(label=text(lang_ui, "tab_search")),
                 gr.update(label=text(lang_ui, "tab_practices")),
                 gr.update(label=text(lang_ui, "tab_handout")),

