@@ -206,56 +206,33 @@ def render_card(document: Document, doc_id: str, ui: str, matched: Iterable[str]
 def render_practice_list(documents: Sequence[Document], ui: str) -> str:
     """A table of every practice: title, author, countries, language, sections present."""
     names = SECTION_NAMES[ui]
-    rows = []
-    for document in documents:
-        for card in document.cards:
-            rows.append(_practice_row(card, names, ui))
-    header = "".join(
-        f"<th>{escape(label)}</th>"
-        for label in (
-            text(ui, "card"),
-            "Author" if ui == "en" else "Autor",
-            text(ui, "countries"),
-            text(ui, "languages"),
-            text(ui, "sections_present"),
-        )
+    labels = (
+        text(ui, "card"),
+        text(ui, "author"),
+        text(ui, "countries"),
+        text(ui, "card_language"),
+        text(ui, "sections_present"),
     )
+    rows = [_practice_row(card, names, ui, labels) for document in documents for card in document.cards]
+    header = "".join(f"<th>{escape(label)}</th>" for label in labels)
     return f'<table class="practice-list" id="practice-list"><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
-def _practice_row(card: Card, names: dict[str, str], ui: str) -> str:
+def _practice_row(card: Card, names: dict[str, str], ui: str, labels: Sequence[str]) -> str:
     sections = ", ".join(names.get(section.key, section.key) for section in card.sections)
-    return (
-        f"<tr><td>{escape(card.short_title)}</td><td>{escape(card.author or '')}</td>"
-        f"<td>{escape(places(card.countries))}</td><td>{escape(LANGUAGE_NAMES[ui].get(card.language, card.language))}</td>"
-        f"<td>{escape(sections)}</td></tr>"
+    cells = (
+        card.short_title,
+        card.author or "",
+        places(card.countries),
+        LANGUAGE_NAMES[ui].get(card.language, card.language),
+        sections,
     )
-
-
-STYLE = """
-#header { flex-wrap: wrap; gap: 4px 16px; align-items: flex-start; }
-#title { flex: 1 1 300px; min-width: 0; }
-#ui-language { flex: 0 0 auto; width: auto; }
-#title h1 { font-size: 1.45em; margin: 0 0 0.15em; }
-#title p { margin: 0; }
-.status { color: #333; margin: 0.1em 0 0.4em; }
-.status p { margin: 0.15em 0; }
-.status .incomplete { color: #4a3000; background: #fff4d6; border-left: 4px solid #a36f00; padding: 0.3em 0.6em; }
-.status summary { cursor: pointer; color: #1d4f91; width: max-content; }
-.status dl { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 2px 12px; margin: 0.3em 0; }
-.status dt { font-weight: 600; font-size: inherit; margin: 0; }
-.status dd { margin: 0; overflow-wrap: anywhere; }
-.answer { border-left: 4px solid #2a6; padding: 0.5em 0.9em; background: #f3fbf6; }
-.answer.weak { border-left-color: #c80; background: #fff8ec; }
-.answer .marker, .excerpt .rank { font-weight: 600; }
-.lang-tag { font-size: 0.75em; color: #555; border: 1px solid #bbb; border-radius: 3px; padding: 0 3px; }
-.practice { border: 1px solid #ddd; border-radius: 6px; padding: 0.6em 0.9em; margin: 0.6em 0; }
-.practice h3 { margin: 0 0 0.2em; }
-.practice-meta, .matched, .citation { color: #555; font-size: 0.88em; }
-.excerpt { margin: 0.5em 0; padding-top: 0.4em; border-top: 1px dashed #e2e2e2; }
-.excerpt-text mark { background: #fff1a8; }
-.card-section { margin: 0.8em 0; }
-.card-section.matched { background: #fff9d6; border-left: 4px solid #e0b400; padding-left: 0.6em; }
-.practice-list { border-collapse: collapse; width: 100%; }
-.practice-list td, .practice-list th { border: 1px solid #ddd; padding: 4px 6px; text-align: left; vertical-align: top; }
-"""
+    # data-label names each cell where a phone shows the rows as blocks, without the header.
+    return (
+        "<tr>"
+        + "".join(
+            f'<td data-label="{escape(label)}">{escape(value)}</td>'
+            for label, value in zip(labels, cells, strict=True)
+        )
+        + "</tr>"
+    )

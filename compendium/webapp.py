@@ -25,7 +25,6 @@ from compendium.serving import RouteGuard, RoutePolicy, app_temp_dir, private_fo
 from compendium.taxonomy import CARD_KEYS, FRONT_MATTER_KEYS
 from compendium.ui_text import EXAMPLE_QUESTIONS, LANGUAGE_NAMES, SECTION_NAMES, text
 from compendium.views import (
-    STYLE,
     escape,
     render_answer,
     render_card,
@@ -34,6 +33,7 @@ from compendium.views import (
     render_results,
     render_status,
 )
+from compendium.webassets import SCROLL_TO_ANSWER, STYLE
 
 MAX_UI_QUERY = 500
 DEFAULT_RESULTS = 8
@@ -305,8 +305,10 @@ def build_app(
 
         search_outputs = [message, answer_html, results_html, picker, open_choice, hits_state, answer_state]
         search_inputs = [query, ui_lang, langs, sections, countries, practices, k]
-        search_button.click(on_search, search_inputs, search_outputs, api_visibility="private")
-        query.submit(on_search, search_inputs, search_outputs, api_visibility="private")
+        for trigger in (search_button.click, query.submit):
+            trigger(on_search, search_inputs, search_outputs, api_visibility="private").then(
+                None, js=SCROLL_TO_ANSWER
+            )
 
         def show_card(doc_id, lang_ui, hits):
             matched = [hit["section"] for hit in hits or [] if hit["doc_id"] == doc_id]

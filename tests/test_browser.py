@@ -198,3 +198,49 @@ def test_interface_switches_to_spanish(page):
     assert page.locator("#search-button").inner_text().strip() == "Buscar"
     page.locator("#ui-language").get_by_text("English").click()
     page.get_by_role("tab", name="Search").wait_for(timeout=10_000)
+
+
+# Elements reaching past the viewport's sides, unless inside a box that scrolls sideways.
+CLIPPED = """() => {
+  const width = document.documentElement.clientWidth, out = [];
+  for (const element of document.querySelectorAll('body *')) {
+    const box = element.getBoundingClientRect();
+    if (!box.width || !box.height || (box.right <= width + 1 && box.left >= -1)) continue;
+    let parent = element.parentElement, scrolls = false;
+    for (; parent && !scrolls; parent = parent.parentElement) {
+      const overflow = getComputedStyle(parent).overflowX;
+      scrolls = (overflow === 'auto' || overflow === 'scroll') && parent.scrollWidth > parent.clientWidth;
+    }
+    if (!scrolls) out.push(`${element.tagName}#${element.id}.${element.className}`);
+  }
+  return out;
+}"""
+
+
+def answer_in_view(page) -> None:
+    """Wait until the answer's top is on screen (the page scrolls to it after a search)."""
+    page.wait_for_function(
+        "() => { const box = document.querySelector('#answer').getBoundingClientRect();"
+        " return box.top >= 0 && box.top < window.innerHeight * 0.6; }",
+        timeout=10_000,
+    )
+
+
+def test_phone_search_brings_the_answer_into_view_without_side_clipping(phone):
+    search(phone, "¿Cuántas personas atendió Plan Familia hasta diciembre de 2018?")
+    phone.locator("#answer").wait_for(timeout=30_000)
+    answer_in_view(phone)
+    assert "74.004" in phone.locator("#answer").inner_text()
+    assert phone.evaluate(CLIPPED) == []
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(phone, "phone-answer")
+
+
+def test_phone_practices_and_handout_tabs_fit_the_width(phone):
+    for tab in ("Practices", "Handout"):
+        phone.get_by_role("tab", name=tab).click()
+        phone.wait_for_timeout(300)
+        assert phone.evaluate(CLIPPED) == [], tab
+    phone.get_by_role("tab", name="Practices").click()
+    shot(phone, "phone-practices", full_page=True)
+    phone.get_by_role("tab", name="Search").click()

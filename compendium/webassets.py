@@ -1,0 +1,52 @@
+"""The page's own CSS and the few lines of JavaScript its events run in the browser.
+
+Kept apart from :mod:`compendium.views` (HTML as pure functions of records) so the styles can
+be read as one sheet; nothing here touches corpus text.
+"""
+
+from __future__ import annotations
+
+STYLE = """
+#header { flex-wrap: wrap; gap: 4px 16px; align-items: flex-start; }
+#title { flex: 1 1 300px; min-width: 0; }
+#ui-language { flex: 0 0 auto; width: auto; }
+#title h1 { font-size: 1.45em; margin: 0 0 0.15em; }
+#title p { margin: 0; }
+.status { color: #333; margin: 0.1em 0 0.4em; }
+.status p { margin: 0.15em 0; }
+.status .incomplete { color: #4a3000; background: #fff4d6; border-left: 4px solid #a36f00; padding: 0.3em 0.6em; }
+.status summary { cursor: pointer; color: #1d4f91; width: max-content; }
+.status dl { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 2px 12px; margin: 0.3em 0; }
+.status dt { font-weight: 600; font-size: inherit; margin: 0; }
+.status dd { margin: 0; overflow-wrap: anywhere; }
+.answer { border-left: 4px solid #2a6; padding: 0.5em 0.9em; background: #f3fbf6; }
+.answer.weak { border-left-color: #c80; background: #fff8ec; }
+.answer .marker, .excerpt .rank { font-weight: 600; }
+.lang-tag { font-size: 0.75em; color: #555; border: 1px solid #bbb; border-radius: 3px; padding: 0 3px; }
+.practice { border: 1px solid #ddd; border-radius: 6px; padding: 0.6em 0.9em; margin: 0.6em 0; }
+.practice h3 { margin: 0 0 0.2em; }
+.practice-meta, .matched, .citation { color: #555; font-size: 0.88em; }
+.excerpt { margin: 0.5em 0; padding-top: 0.4em; border-top: 1px dashed #e2e2e2; }
+.excerpt-text mark { background: #fff1a8; }
+.card-section { margin: 0.8em 0; }
+.card-section.matched { background: #fff9d6; border-left: 4px solid #e0b400; padding-left: 0.6em; }
+.practice-list { border-collapse: collapse; width: 100%; }
+.practice-list td, .practice-list th { border: 1px solid #ddd; padding: 4px 6px; text-align: left; vertical-align: top; }
+/* A table that is too wide for a phone becomes one block per practice, each cell labelled. */
+@media (max-width: 640px) {
+  .practice-list thead { display: none; }
+  .practice-list, .practice-list tbody, .practice-list tr, .practice-list td { display: block; width: auto; }
+  .practice-list tr { border: 1px solid #ddd; border-radius: 6px; margin: 0 0 0.6em; padding: 0.3em 0.5em; }
+  .practice-list td { border: none; padding: 2px 0; overflow-wrap: anywhere; }
+  .practice-list td::before { content: attr(data-label) ": "; font-weight: 600; font-size: inherit; }
+}
+"""
+
+#: After a search, bring the answer into view: on a phone it is drawn far below the fold,
+#: and a tap on Search would otherwise seem to do nothing. Runs in the browser only.
+SCROLL_TO_ANSWER = """() => {
+  const target = document.querySelector('#answer-box');
+  if (!target) return;
+  const top = target.getBoundingClientRect().top;
+  if (top < 0 || top > window.innerHeight * 0.5) target.scrollIntoView({behavior: 'smooth', block: 'start'});
+}"""
