@@ -7,7 +7,7 @@ document, so material taken to class can be traced back to practice, section and
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -74,6 +74,95 @@ def add_items(items: Sequence[HandoutItem], new: Sequence[HandoutItem]) -> list[
             seen.add((item.chunk_id, item.quote))
             result.append(item)
     return result
+
+
+#: Items one handout holds at most: enough for any class, and it bounds what a browser keeps.
+MAX_ITEMS = 100
+_MAX_ID = 200
+
+
+@dataclass(frozen=True)
+class HandoutRef:
+    """Where one handout quote lies: ``chunk.text[start:end]``. This is what the browser keeps
+    (small, and it can only ever point at the compendium's own words); the item is rebuilt
+    from the index each time, with its full citation."""
+
+    chunk_id: str
+    start: int
+    end: int
+
+    @classmethod
+    def whole(cls, chunk: Chunk) -> HandoutRef:
+        """The whole passage."""
+        return cls(chunk.chunk_id, 0, len(chunk.text))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"chunk_id": self.chunk_id, "start": self.start, "end": self.end}
+
+    @classmethod
+    def parse(cls, record: object) -> HandoutRef | None:
+        """A ref from what a browser sent back, or ``None`` when it is not one."""
+        if not isinstance(record, dict):
+            return None
+        chunk_id, start, end = record.get("chunk_id"), record.get("start"), record.get("end")
+        if not isinstance(chunk_id, str) or not 0 < len(chunk_id) <= _MAX_ID:
+            return None
+        if type(start) is not int or type(end) is not int or not 0 <= start < end:
+            return None
+        return cls(chunk_id, start, end)
+
+
+@dataclass(frozen=True)
+class Handout:
+    """A handout as rebuilt from refs: its items, the refs that still resolve, and how many
+    did not (a chunk no longer in the index, or something that was never a ref)."""
+
+    items: tuple[HandoutItem, ...]
+    refs: tuple[HandoutRef, ...]
+    dropped: int = 0
+
+
+def resolve(records: Iterable[object], chunks: Mapping[str, Chunk], limit: int = MAX_ITEMS) -> Handout:
+    """The handout ``records`` (ref dicts) point at in ``chunks``: duplicates and refs past
+    ``limit`` are left out, and so are those that do not resolve (counted in ``dropped``)."""
+    items: list[HandoutItem] = []
+    refs: list[HandoutRef] = []
+    dropped = 0
+    for record in records:
+        ref = HandoutRef.parse(record)
+        chunk = chunks.get(ref.chunk_id) if ref else None
+        if ref is None or chunk is None or ref.end > len(chunk.text):
+            dropped += 1
+            continue
+        if ref in refs or len(refs) >= limit:
+            continue
+        refs.append(ref)
+        items.append(HandoutItem.from_chunk(chunk, chunk.text[ref.start : ref.end]))
+    return Handout(tuple(items), tuple(refs), dropped)
+
+
+def added(refs: Sequence[HandoutRef], new: Iterable[HandoutRef], limit: int = MAX_ITEMS) -> list[HandoutRef]:
+    """``refs`` then the ``new`` ones not already there, up to ``limit`` in all."""
+    result = list(refs)
+    for ref in new:
+        if ref not in result and len(result) < limit:
+            result.append(ref)
+    return result
+
+
+def moved(refs: Sequence[HandoutRef], index: int, offset: int) -> list[HandoutRef]:
+    """``refs`` with item ``index`` moved ``offset`` places (kept inside the list)."""
+    result = list(refs)
+    if not 0 <= index < len(result):
+        return result
+    target = min(max(index + offset, 0), len(result) - 1)
+    result.insert(target, result.pop(index))
+    return result
+
+
+def removed(refs: Sequence[HandoutRef], index: int) -> list[HandoutRef]:
+    """``refs`` without item ``index`` (unchanged when there is no such item)."""
+    return [ref for position, ref in enumerate(refs) if position != index]
 
 
 def _sources(items: Sequence[HandoutItem]) -> dict[tuple[str, str, int | None], int]:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from compendium.analyzer import Analyzer
-from compendium.records import Card, Document, Section, country_name
+from compendium.records import Card, Chunk, Document, Section, country_name
 from compendium.ui_text import COMPENDIUM_PRACTICES, LANGUAGE_NAMES, SECTION_NAMES, plural, text
 
 if TYPE_CHECKING:
@@ -108,8 +108,38 @@ def render_message(message: str, kind: str = "info") -> str:
     return f'<div class="message {escape(kind)}">{escape(message)}</div>'
 
 
-def render_answer(answer: Answer, ui: str) -> str:
-    """The answer paragraph with [n] markers, then the numbered citations."""
+def passage_id(rank: int) -> str:
+    """The HTML id of the passage ranked ``rank`` in the results (what a marker [n] links to)."""
+    return f"passage-{rank}"
+
+
+def passage_targets(hits: Sequence[Hit], windows: Callable[[Chunk], Sequence[Chunk]]) -> dict[str, int]:
+    """Chunk id -> rank of the shown passage that holds it. A quote may come from a sibling
+    window of a hit's section (``windows``: the searcher's ``section_windows``), and the results
+    show one window per section, so every window of the section points at that hit."""
+    targets: dict[str, int] = {}
+    for hit in hits:
+        for chunk in windows(hit.chunk):
+            targets.setdefault(chunk.chunk_id, hit.rank)
+        targets[hit.chunk.chunk_id] = hit.rank
+    return targets
+
+
+def _marker(marker: int, rank: int | None, ui: str) -> str:
+    if rank is None:  # a quote no shown passage holds: a plain marker, never a dead link
+        return f'<span class="marker">[{marker}]</span>'
+    label = text(ui, "marker_label", marker=marker, rank=rank)
+    return (
+        f'<a class="marker" href="#{passage_id(rank)}" data-passage="{passage_id(rank)}" '
+        f'aria-label="{escape(label)}">[{marker}]</a>'
+    )
+
+
+def render_answer(answer: Answer, ui: str, targets: Mapping[str, int] | None = None) -> str:
+    """The answer paragraph with [n] markers linking to the passages they quote (``targets``:
+    chunk id -> rank, see :func:`passage_targets`), then the numbered citations and a button
+    that adds the quotes to the handout."""
+    targets = targets or {}
     if answer.missing:
         message = text(ui, "not_covered", missing=", ".join(answer.missing))
         return f'<div class="answer weak not-covered" id="answer">{escape(message)}</div>'
@@ -117,17 +147,40 @@ def render_answer(answer: Answer, ui: str) -> str:
         return f'<div class="answer weak" id="answer">{escape(text(ui, "no_clear_answer"))}</div>'
     names = LANGUAGE_NAMES[ui]
     quotes = " ".join(
+        f"{_lead(getattr(q, 'lead', ''))}"
         f'<span class="quote" lang="{escape(q.lang)}">{escape(q.text)}</span> '
-        f'<sup class="marker">[{q.marker}]</sup> <span class="lang-tag">{escape(names.get(q.lang, q.lang))}</span>'
+        f"{_marker(q.marker, targets.get(q.chunk_id), ui)} "
+        f'<span class="lang-tag">{escape(names.get(q.lang, q.lang))}</span>'
         f"{_expansions(q.expansions)}"
         for q in answer.quotes
     )
     citations = "".join(
-        f'<li id="citation-{c.marker}"><span class="marker">[{c.marker}]</span> {escape(c.text)}'
+        f'<li id="citation-{c.marker}">{_marker(c.marker, targets.get(c.chunk_id), ui)} {escape(c.text)}'
         f' <span class="lang-tag">({escape(names.get(c.lang, c.lang))})</span></li>'
         for c in answer.citations
     )
-    return f'<div class="answer" id="answer"><p>{quotes}</p><ol class="citations">{citations}</ol></div>'
+    add = _action("add-answer", "", text(ui, "add_answer"), text(ui, "added_answer"))
+    return (
+        f'<div class="answer" id="answer"><h2 class="answer-heading">{escape(text(ui, "answer"))}</h2>'
+        f'<p>{quotes}</p><ol class="citations">{citations}</ol><div class="actions">{add}</div></div>'
+    )
+
+
+def _lead(lead: str) -> str:
+    """A table row's caption, shown before its quote (the quote itself stays verbatim)."""
+    return f'<span class="quote-lead">{escape(lead)}:</span> ' if lead else ""
+
+
+def _action(action: str, target: str, label: str, done: str = "", *, described: str = "") -> str:
+    """A button the page's script turns into an event (``data-action``/``data-target``);
+    ``done`` is what it says once pressed."""
+    extra = f' data-done="{escape(done)}"' if done else ""
+    if described:
+        extra += f' aria-describedby="{escape(described)}"'
+    return (
+        f'<button type="button" class="action" data-action="{escape(action)}" '
+        f'data-target="{escape(target)}"{extra}>{escape(label)}</button>'
+    )
 
 
 def _expansions(pairs: Sequence[tuple[str, str]]) -> str:
@@ -138,41 +191,80 @@ def _expansions(pairs: Sequence[tuple[str, str]]) -> str:
     return f' <span class="expansion">({inner})</span>'
 
 
+def section_heading(key: str, label: str, ui: str, lang: str) -> str:
+    """A section's name in the interface language, with the card's own label beside it when
+    that says something else ("Objectives “Objetivo (s)”")."""
+    name = SECTION_NAMES[ui].get(key, label)
+    own = ""
+    if _plain(label) != _plain(name):
+        own = f' <span class="section-original" lang="{escape(lang)}">“{escape(label)}”</span>'
+    return f'<span class="section-name">{escape(name)}</span>{own}'
+
+
+def _plain(label: str) -> str:
+    return " ".join(_WORD.findall(label.casefold()))
+
+
+def render_examples(questions: Sequence[str], ui: str) -> str:
+    """Example questions as buttons; pressing one asks it."""
+    buttons = "".join(_action("example", str(number), question) for number, question in enumerate(questions))
+    return (
+        f'<div class="examples" role="group" aria-labelledby="examples-label">'
+        f'<span id="examples-label" class="examples-label">{escape(text(ui, "examples"))}:</span> {buttons}</div>'
+    )
+
+
 def render_results(
     hits: Sequence[Hit], query: str, analyzer: Analyzer, ui: str, extra_stems: Iterable[str] = ()
 ) -> str:
-    """Hits grouped by practice, in the order of each practice's best hit."""
+    """Passages in rank order, 1, 2, 3…; consecutive passages of one practice share its
+    heading. Each passage has its section in the interface language and buttons to add it to
+    the handout or read the whole practice."""
     if not hits:
         return render_message(text(ui, "no_results"))
     stems = query_stems(query, analyzer, extra_stems)
-    groups: dict[str, list[Hit]] = {}
+    runs: list[list[Hit]] = []
     for hit in hits:
-        groups.setdefault(hit.chunk.doc_id, []).append(hit)
-    names = SECTION_NAMES[ui]
-    blocks = []
-    for doc_id, group in groups.items():
-        first = group[0].chunk
-        matched = ", ".join(dict.fromkeys(names.get(h.chunk.section, h.chunk.section) for h in group))
-        meta = [] if first.kind == "front-matter" else [escape(first.author or text(ui, "no_author"))]
-        if first.countries:
-            meta.append(escape(places(first.countries)))
-        excerpts = "".join(
-            f'<div class="excerpt" data-chunk="{escape(h.chunk.chunk_id)}">'
-            f'<div class="excerpt-head"><span class="rank">{h.rank}.</span> '
-            f'<span class="section-label">{escape(h.chunk.section_label)}</span> '
-            f'<span class="lang-tag">{escape(LANGUAGE_NAMES[ui].get(h.chunk.lang, h.chunk.lang))}</span></div>'
-            f'<div class="excerpt-text">{highlight(h.chunk.text, h.chunk.lang, stems, analyzer)}</div>'
-            f'<div class="citation">{escape(h.chunk.citation)}</div></div>'
-            for h in group
-        )
-        blocks.append(
-            f'<section class="practice" data-doc="{escape(doc_id)}">'
-            f"<h3>{escape(first.short_title)}</h3>"
-            f'<div class="practice-meta">{" · ".join(meta)}</div>'
-            f'<div class="matched">{escape(text(ui, "matched"))}: {escape(matched)}</div>'
-            f"{excerpts}</section>"
-        )
-    return '<div class="results" id="results">' + "".join(blocks) + "</div>"
+        if runs and runs[-1][0].chunk.doc_id == hit.chunk.doc_id:
+            runs[-1].append(hit)
+        else:
+            runs.append([hit])
+    heading = escape(text(ui, "results_heading", count=len(hits)))
+    blocks = "".join(_practice_run(run, stems, analyzer, ui) for run in runs)
+    # data-query says which question these passages answer (tests wait on it).
+    return (
+        f'<div class="results" id="results" data-query="{escape(query)}">'
+        f'<h2 class="results-heading">{heading}</h2>{blocks}</div>'
+    )
+
+
+def _practice_run(run: Sequence[Hit], stems: set[str], analyzer: Analyzer, ui: str) -> str:
+    first = run[0].chunk
+    meta = [] if first.kind == "front-matter" else [escape(first.author or text(ui, "no_author"))]
+    if first.countries:
+        meta.append(escape(places(first.countries)))
+    title_id = f"practice-of-{run[0].rank}"
+    open_card = _action("open", first.doc_id, text(ui, "open_card"), described=title_id)
+    excerpts = "".join(_excerpt(hit, stems, analyzer, ui, title_id) for hit in run)
+    return (
+        f'<section class="practice" data-doc="{escape(first.doc_id)}" aria-labelledby="{title_id}">'
+        f'<div class="practice-head"><h3 id="{title_id}">{escape(first.short_title)}</h3>'
+        f'<div class="practice-meta">{" · ".join(meta)}</div>{open_card}</div>{excerpts}</section>'
+    )
+
+
+def _excerpt(hit: Hit, stems: set[str], analyzer: Analyzer, ui: str, title_id: str) -> str:
+    chunk = hit.chunk
+    language = LANGUAGE_NAMES[ui].get(chunk.lang, chunk.lang)
+    add = _action("add", chunk.chunk_id, text(ui, "add_passage"), text(ui, "added_passage"))
+    return (
+        f'<article class="excerpt" id="{passage_id(hit.rank)}" tabindex="-1" data-chunk="{escape(chunk.chunk_id)}">'
+        f'<div class="excerpt-head"><span class="rank">{hit.rank}.</span> '
+        f"{section_heading(chunk.section, chunk.section_label, ui, chunk.lang)} "
+        f'<span class="lang-tag">{escape(language)}</span></div>'
+        f'<div class="excerpt-text" lang="{escape(chunk.lang)}">{highlight(chunk.text, chunk.lang, stems, analyzer)}</div>'
+        f'<div class="citation">{escape(chunk.citation)}</div><div class="actions">{add}</div></article>'
+    )
 
 
 def render_card(document: Document, doc_id: str, ui: str, matched: Iterable[str] = ()) -> str:

@@ -1,15 +1,18 @@
-"""The Gradio app: search with a cited answer, results by practice, card viewer, handout.
+"""The Gradio app: search with a cited answer, results in rank order, card viewer, handout.
 
 :class:`Handlers` holds the behaviour as plain methods over the library (tests call them
-directly); :func:`build_app` only lays out components and wires events to them. The app serves
-no files but the handouts it writes, from a temp folder of its own, and answers only the routes
-its page and its public API need (:mod:`compendium.serving`).
+directly); :func:`build_app` only lays out components and wires events to them. Buttons inside
+the rendered HTML (add a passage to the handout, read the whole practice) reach Python as
+:class:`Action` events, checked before use. The app serves no files but the handouts it writes,
+from a temp folder of its own, and answers only the routes its page and its public API need
+(:mod:`compendium.serving`).
 """
 
 from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -17,29 +20,57 @@ import gradio as gr  # this module is the UI; the library never imports it
 
 from compendium.answer import Answer, build_answer
 from compendium.exports import ExportLimits, ExportStore
-from compendium.handout import HandoutItem, add_items
-from compendium.records import Chunk, Document, country_name
+from compendium.facets import Facets, UnknownFilterError
+from compendium.handout import Handout, HandoutItem, HandoutRef, added, resolve
+from compendium.records import Document, country_name
 from compendium.results import ask
 from compendium.search import Filters, Hit, Searcher
 from compendium.serving import RouteGuard, RoutePolicy, app_temp_dir, private_folder, use_temp_dir
-from compendium.taxonomy import CARD_KEYS, FRONT_MATTER_KEYS
 from compendium.ui_text import EXAMPLE_QUESTIONS, LANGUAGE_NAMES, SECTION_NAMES, text
 from compendium.views import (
     escape,
+    passage_targets,
     render_answer,
     render_card,
+    render_examples,
     render_message,
     render_practice_list,
     render_results,
     render_status,
 )
-from compendium.webassets import SCROLL_TO_ANSWER, STYLE
+from compendium.webassets import PAGE_ACTIONS, SCROLL_TO_ANSWER, STYLE
 
 MAX_UI_QUERY = 500
 DEFAULT_RESULTS = 8
 #: Events waiting at once; past this a client is told the app is busy instead of piling up.
 QUEUE_SIZE = 64
 DEFAULT_EXPORT_LIMITS = ExportLimits()
+#: What the buttons inside the page's HTML may ask for.
+ACTIONS = frozenset({"add", "add-answer", "open", "example"})
+_MAX_TARGET = 200
+
+
+@dataclass(frozen=True)
+class Action:
+    """A button pressed in the rendered HTML: what to do (``kind``) and to what (``target``:
+    a chunk id, a practice id, or nothing). Built only from a well-formed event payload."""
+
+    kind: str
+    target: str = ""
+
+    @classmethod
+    def parse(cls, data: object) -> Action | None:
+        """The action in an event's data, or ``None`` for anything else (the page is not trusted)."""
+        if not isinstance(data, dict):
+            return None
+        kind, target = data.get("action"), data.get("target", "")
+        if kind not in ACTIONS or not isinstance(target, str) or len(target) > _MAX_TARGET:
+            return None
+        return cls(kind, target)
+
+    def number(self) -> int | None:
+        """The target as an item number (an example, a handout item), if it is one."""
+        return int(self.target) if self.target.isdigit() and len(self.target) <= 4 else None
 
 
 @dataclass
@@ -72,6 +103,7 @@ class Handlers:
         practices: list[str] | None = None,
         k: int = DEFAULT_RESULTS,
     ) -> SearchView:
+        """Search and answer ``query``, rendered in the interface language ``ui``."""
         query = " ".join((query or "").split())
         if not query:
             return SearchView(render_message(text(ui, "empty_query")), "", "", [], None)
@@ -84,9 +116,10 @@ class Handlers:
         answer = build_answer(self.searcher, query, hits)
         own = {v for t in self.searcher.analyzer.query_terms(query) for v in t.variants}
         expansion = {v for t in self.searcher.glossary.expand(query, own).terms for v in t.variants}
+        targets = passage_targets(hits, self.searcher.section_windows)
         return SearchView(
             message=message,
-            answer_html=render_answer(answer, ui) if hits else "",
+            answer_html=render_answer(answer, ui, targets) if hits else "",
             results_html=render_results(hits, query, self.searcher.analyzer, ui, expansion),
             hits=hits,
             answer=answer,
@@ -95,29 +128,45 @@ class Handlers:
     def api_search(
         self, query: str, k: int = 5, lang: str = "", section: str = "", country: str = "", practice: str = ""
     ) -> dict[str, Any]:
-        """The JSON the CLI's ``search --json`` prints, plus the answer."""
+        """The JSON the CLI's ``search --json`` prints, plus the answer. A filter value the
+        collection does not have raises :class:`UnknownFilterError`, naming the known ones."""
         split = lambda value: [item for item in (value or "").split(",") if item.strip()]  # noqa: E731
         query = " ".join((query or "").split())[:MAX_UI_QUERY]
         filters = Filters.from_lists(split(lang), split(section), split(practice), split(country))
+        self.facets.check(filters)
         return ask(self.searcher, query, k=max(1, min(int(k), 50)), filters=filters)
 
-    # -- practices --------------------------------------------------------------------------
+    # -- filters and practices -------------------------------------------------------------
+    @cached_property
+    def facets(self) -> Facets:
+        """The filter values the collection has: the only ones offered or accepted."""
+        return Facets.of(self.searcher.chunks)
+
+    def language_choices(self, ui: str) -> list[tuple[str, str]]:
+        names = LANGUAGE_NAMES[ui]
+        return [(names.get(code, code), code) for code in self.facets.langs]
+
+    def section_choices(self, ui: str) -> list[tuple[str, str]]:
+        names = SECTION_NAMES[ui]
+        return [(names.get(key, key), key) for key in self.facets.sections]
+
     def documents(self) -> tuple[Document, ...]:
         return self.searcher.index.documents
 
-    def practice_choices(self) -> list[tuple[str, str]]:
+    def practice_choices(self, ui: str = "en") -> list[tuple[str, str]]:
         choices = []
         for document in self.documents():
             if document.front_matter:
-                choices.append(("Front matter — Preface / Introduction", document.front_matter_id))
+                front = f"{SECTION_NAMES[ui]['preface']} / {SECTION_NAMES[ui]['introduction']}"
+                choices.append((front, document.front_matter_id))
             choices.extend(
                 (f"{card.short_title} — {card.author or ''}", card.card_id) for card in document.cards
             )
         return choices
 
     def country_choices(self) -> list[tuple[str, str]]:
-        codes = sorted({code for chunk in self.chunks.values() for code in chunk.countries})
-        return sorted(((f"{country_name(code)} ({code})", code) for code in codes), key=lambda pair: pair[0])
+        pairs = ((f"{country_name(code)} ({code})", code) for code in self.facets.countries)
+        return sorted(pairs, key=lambda pair: pair[0])
 
     def card_html(self, doc_id: str, ui: str = "en", matched: list[str] | None = None) -> str:
         for document in self.documents():
@@ -126,26 +175,32 @@ class Handlers:
         return render_message(text(ui, "pick_practice"))
 
     # -- handout ----------------------------------------------------------------------------
-    def handout_from_chunks(self, chunk_ids: list[str]) -> list[HandoutItem]:
-        return [
-            HandoutItem.from_chunk(self.chunks[chunk_id]) for chunk_id in chunk_ids if chunk_id in self.chunks
-        ]
+    def passage_refs(self, chunk_ids: list[str]) -> list[HandoutRef]:
+        """Whole passages, for the handout (unknown ids are ignored)."""
+        return [HandoutRef.whole(self.chunks[chunk_id]) for chunk_id in chunk_ids if chunk_id in self.chunks]
 
-    def handout_from_answer(self, answer: dict[str, Any]) -> list[HandoutItem]:
-        items = []
+    def answer_refs(self, answer: dict[str, Any]) -> list[HandoutRef]:
+        """The answer's quotes, each checked to still be the slice of the passage it names."""
+        refs = []
         for quote in answer.get("quotes", []):
             chunk = self.chunks.get(quote["chunk_id"])
             if chunk is not None and chunk.text[quote["start"] : quote["end"]] == quote["text"]:
-                items.append(HandoutItem.from_chunk(chunk, quote["text"]))
-        return items
+                refs.append(HandoutRef(chunk.chunk_id, quote["start"], quote["end"]))
+        return refs
 
-    def export(self, items: list[HandoutItem], session: str | None) -> tuple[Path | None, Path | None]:
+    def handout(self, records: list[Any] | None) -> Handout:
+        """The handout ``records`` (as the browser keeps them) point at, rebuilt from the index."""
+        return resolve(records or [], self.chunks)
+
+    def export(
+        self, items: list[HandoutItem] | tuple[HandoutItem, ...], session: str | None
+    ) -> tuple[Path | None, Path | None]:
         """The session's handout files (replacing its previous ones), or none without items or
         without a valid session id."""
-        return self.exports.export(items, session or "")
+        return self.exports.export(list(items), session or "")
 
 
-def handout_html(items: list[HandoutItem], ui: str) -> str:
+def handout_html(items: list[HandoutItem] | tuple[HandoutItem, ...], ui: str) -> str:
     if not items:
         return render_message(text(ui, "handout_empty"))
     entries = "".join(
@@ -155,13 +210,6 @@ def handout_html(items: list[HandoutItem], ui: str) -> str:
     )
     count = render_message(text(ui, "handout_added", count=len(items)))
     return f'{count}<ol class="handout" id="handout-list">{entries}</ol>'
-
-
-def _hit_label(hit: Hit) -> str:
-    chunk: Chunk = hit.chunk
-    excerpt = " ".join(chunk.text.split())
-    excerpt = excerpt if len(excerpt) <= 90 else excerpt[:87] + "…"
-    return f"{hit.rank}. {chunk.short_title[:50]} — {chunk.section_label}: {excerpt}"
 
 
 @dataclass
@@ -189,6 +237,26 @@ def _header(ui: str) -> str:
     return f"# {text(ui, 'title')}\n{text(ui, 'subtitle')}"
 
 
+def _tab_handout_label(ui: str, count: int) -> str:
+    return f"{text(ui, 'tab_handout')} ({count})" if count else text(ui, "tab_handout")
+
+
+def _public_search(handlers: Handlers):  # type: ignore[no-untyped-def]
+    """The named API: :meth:`Handlers.api_search`, with unknown filter values refused as a
+    message the caller sees (``gr.Error`` reaches clients even with ``show_error=False``)."""
+
+    def search(
+        query: str, k: int = 5, lang: str = "", section: str = "", country: str = "", practice: str = ""
+    ) -> dict[str, Any]:
+        try:
+            return handlers.api_search(query, k, lang, section, country, practice)
+        except UnknownFilterError as error:
+            raise gr.Error(str(error), print_exception=False) from None
+
+    search.__doc__ = Handlers.api_search.__doc__
+    return search
+
+
 def build_app(
     searcher: Searcher,
     ui: str = "en",
@@ -202,12 +270,6 @@ def build_app(
     handouts = _handouts_folder()
     handlers = Handlers(searcher, ExportStore(handouts, limits))
     status = searcher.status()
-
-    def section_choices(lang: str) -> list[tuple[str, str]]:
-        return [(SECTION_NAMES[lang][key], key) for key in CARD_KEYS + FRONT_MATTER_KEYS]
-
-    def language_choices(lang: str) -> list[tuple[str, str]]:
-        return [(name, code) for code, name in LANGUAGE_NAMES[lang].items()]
 
     # No analytics or update checks: the app must not call out, and often cannot.
     with gr.Blocks(title=text(ui, "title"), analytics_enabled=False) as demo:
@@ -224,7 +286,7 @@ def build_app(
             )
         hits_state = gr.State([])
         answer_state = gr.State({})
-        handout_state = gr.State([])
+        handout_store = gr.State([])
         with gr.Tabs() as tabs:
             with gr.Tab(text(ui, "tab_search"), id="search") as tab_search:
                 with gr.Row():
@@ -240,33 +302,50 @@ def build_app(
                     )
                 # The question box comes first; what is indexed is one short line under it.
                 status_html = gr.HTML(render_status(status, ui, corpus), elem_id="status-box")
-                gr.Examples(
-                    examples=[[q] for q in EXAMPLE_QUESTIONS], inputs=[query], label=text(ui, "examples")
+                # Plain buttons, not gr.Examples: those load through a route the app does not
+                # serve, and filling the box is not enough; a click here asks the question.
+                examples = gr.HTML(
+                    render_examples(EXAMPLE_QUESTIONS, ui), elem_id="examples", js_on_load=PAGE_ACTIONS
                 )
-                with gr.Accordion(text(ui, "filters"), open=False) as filters_box:
-                    langs = gr.CheckboxGroup(language_choices(ui), label=text(ui, "languages"))
-                    sections = gr.Dropdown(section_choices(ui), multiselect=True, label=text(ui, "sections"))
+                with gr.Accordion(text(ui, "filters"), open=False, elem_id="filters") as filters_box:
+                    langs = gr.CheckboxGroup(
+                        handlers.language_choices(ui), label=text(ui, "languages"), elem_id="filter-langs"
+                    )
+                    sections = gr.Dropdown(
+                        handlers.section_choices(ui),
+                        value=[],
+                        multiselect=True,
+                        label=text(ui, "sections"),
+                        elem_id="filter-sections",
+                    )
                     countries = gr.Dropdown(
-                        handlers.country_choices(), multiselect=True, label=text(ui, "countries")
+                        handlers.country_choices(),
+                        value=[],
+                        multiselect=True,
+                        label=text(ui, "countries"),
+                        elem_id="filter-countries",
                     )
                     practices = gr.Dropdown(
-                        handlers.practice_choices(), multiselect=True, label=text(ui, "practices")
+                        handlers.practice_choices(ui),
+                        value=[],
+                        multiselect=True,
+                        label=text(ui, "practices"),
+                        elem_id="filter-practices",
                     )
-                    k = gr.Slider(1, 20, value=DEFAULT_RESULTS, step=1, label=text(ui, "results_count"))
-                message = gr.HTML()
-                answer_html = gr.HTML(elem_id="answer-box")
-                add_answer = gr.Button(text(ui, "add_answer"), size="sm", elem_id="add-answer")
-                results_html = gr.HTML(elem_id="results-box")
-                picker = gr.CheckboxGroup([], label=text(ui, "select_excerpts"), elem_id="excerpt-picker")
-                add_selected = gr.Button(text(ui, "add_selected"), size="sm", elem_id="add-selected")
-                with gr.Row():
-                    open_choice = gr.Dropdown(
-                        [], label=text(ui, "open_practice"), elem_id="open-choice", scale=4
+                    k = gr.Slider(
+                        1,
+                        20,
+                        value=DEFAULT_RESULTS,
+                        step=1,
+                        label=text(ui, "results_count"),
+                        elem_id="filter-k",
                     )
-                    open_button = gr.Button(text(ui, "open"), scale=1, elem_id="open-button")
+                message = gr.HTML(elem_id="message-box")
+                answer_html = gr.HTML(elem_id="answer-box", js_on_load=PAGE_ACTIONS)
+                results_html = gr.HTML(elem_id="results-box", js_on_load=PAGE_ACTIONS)
             with gr.Tab(text(ui, "tab_practices"), id="practices") as tab_practices:
                 practice_pick = gr.Dropdown(
-                    handlers.practice_choices(), label=text(ui, "card"), elem_id="practice-pick"
+                    handlers.practice_choices(ui), value=None, label=text(ui, "card"), elem_id="practice-pick"
                 )
                 card_html = gr.HTML(render_message(text(ui, "pick_practice")), elem_id="card-box")
                 list_header = gr.Markdown(f"### {text(ui, 'practice_list')}")
@@ -282,34 +361,49 @@ def build_app(
                     )
                     clear = gr.Button(text(ui, "clear_handout"), elem_id="clear-handout")
 
+        # -- search: the button, Enter, an example, a filter ------------------------------------
         def on_search(q, lang_ui, lang_filter, section_filter, country_filter, practice_filter, count):
             view = handlers.search(
                 q, lang_ui, lang_filter, section_filter, country_filter, practice_filter, count
             )
-            labels = [(_hit_label(hit), hit.chunk.chunk_id) for hit in view.hits]
-            docs = list(dict.fromkeys(hit.chunk.doc_id for hit in view.hits))
-            names = {hit.chunk.doc_id: hit.chunk.short_title for hit in view.hits}
             hits = [
                 {"chunk_id": h.chunk.chunk_id, "doc_id": h.chunk.doc_id, "section": h.chunk.section}
                 for h in view.hits
             ]
-            return (
-                view.message,
-                view.answer_html,
-                view.results_html,
-                gr.update(choices=labels, value=[]),
-                gr.update(choices=[(names[d], d) for d in docs], value=docs[0] if docs else None),
-                hits,
-                view.answer.to_dict() if view.answer and view.answer.clear else {},
-            )
+            answer = view.answer.to_dict() if view.answer and view.answer.clear else {}
+            return view.message, view.answer_html, view.results_html, hits, answer
 
-        search_outputs = [message, answer_html, results_html, picker, open_choice, hits_state, answer_state]
+        def on_filter(q, *rest):
+            # A filter changed: search again if there is a question, else leave the page be.
+            if not " ".join((q or "").split()):
+                return tuple(gr.skip() for _ in search_outputs)
+            return on_search(q, *rest)
+
+        search_outputs = [message, answer_html, results_html, hits_state, answer_state]
         search_inputs = [query, ui_lang, langs, sections, countries, practices, k]
         for trigger in (search_button.click, query.submit):
             trigger(on_search, search_inputs, search_outputs, api_visibility="private").then(
                 None, js=SCROLL_TO_ANSWER
             )
 
+        def on_example(
+            lang_ui, lang_filter, section_filter, country_filter, practice_filter, count, evt: gr.EventData
+        ):
+            action = Action.parse(getattr(evt, "_data", None))
+            number = action.number() if action and action.kind == "example" else None
+            if number is None or number >= len(EXAMPLE_QUESTIONS):
+                return (gr.skip(),) * (1 + len(search_outputs))
+            question = EXAMPLE_QUESTIONS[number]
+            filters = (lang_filter, section_filter, country_filter, practice_filter, count)
+            return (question, *on_search(question, lang_ui, *filters))
+
+        examples.click(
+            on_example, search_inputs[1:], [query, *search_outputs], api_visibility="private"
+        ).then(None, js=SCROLL_TO_ANSWER)
+        for trigger in (langs.input, sections.input, countries.input, practices.input, k.release):
+            trigger(on_filter, search_inputs, search_outputs, api_visibility="private")
+
+        # -- the practices tab ----------------------------------------------------------------
         def show_card(doc_id, lang_ui, hits):
             matched = [hit["section"] for hit in hits or [] if hit["doc_id"] == doc_id]
             return (
@@ -318,118 +412,115 @@ def build_app(
                 else render_message(text(lang_ui, "pick_practice"))
             )
 
-        def on_open(doc_id, lang_ui, hits):
-            return show_card(doc_id, lang_ui, hits), gr.update(value=doc_id), gr.Tabs(selected="practices")
-
-        open_button.click(
-            on_open,
-            [open_choice, ui_lang, hits_state],
-            [card_html, practice_pick, tabs],
-            api_visibility="private",
-        )
-        practice_pick.change(
+        practice_pick.input(
             show_card, [practice_pick, ui_lang, hits_state], [card_html], api_visibility="private"
         )
 
-        def refresh_handout(items, lang_ui, request: gr.Request):
-            records = [HandoutItem.from_dict(item) for item in items]
-            md_path, docx_path = handlers.export(records, getattr(request, "session_hash", None))
+        # -- the handout ----------------------------------------------------------------------
+        def refresh_handout(records, lang_ui, request: gr.Request):
+            handout = handlers.handout(records)
+            md_path, docx_path = handlers.export(handout.items, getattr(request, "session_hash", None))
             return (
-                [item.to_dict() for item in records],
-                handout_html(records, lang_ui),
+                [ref.to_dict() for ref in handout.refs],
+                handout_html(handout.items, lang_ui),
                 gr.update(value=str(md_path) if md_path else None, interactive=md_path is not None),
                 gr.update(value=str(docx_path) if docx_path else None, interactive=docx_path is not None),
+                gr.update(label=_tab_handout_label(lang_ui, len(handout.items))),
             )
 
-        def on_add_selected(selected, items, lang_ui, request: gr.Request):
-            current = [HandoutItem.from_dict(item) for item in items]
-            merged = add_items(current, handlers.handout_from_chunks(selected or []))
-            return refresh_handout([item.to_dict() for item in merged], lang_ui, request)
+        handout_outputs = [handout_store, handout_view, download_md, download_docx, tab_handout]
+        card_outputs = [card_html, practice_pick, tabs]
 
-        def on_add_answer(answer, items, lang_ui, request: gr.Request):
-            current = [HandoutItem.from_dict(item) for item in items]
-            merged = add_items(current, handlers.handout_from_answer(answer or {}))
-            return refresh_handout([item.to_dict() for item in merged], lang_ui, request)
+        def on_page_action(records, hits, answer, lang_ui, request: gr.Request, evt: gr.EventData):
+            """A button in the answer or the results: add to the handout, or open a practice."""
+            action = Action.parse(getattr(evt, "_data", None))
+            skip_card = (gr.skip(),) * len(card_outputs)
+            if action is None:
+                return (gr.skip(),) * len(handout_outputs) + skip_card
+            if action.kind == "open":
+                card = show_card(action.target, lang_ui, hits)
+                opened = (card, gr.update(value=action.target), gr.Tabs(selected="practices"))
+                return (gr.skip(),) * len(handout_outputs) + opened
+            refs = handlers.handout(records).refs
+            new = (
+                handlers.passage_refs([action.target])
+                if action.kind == "add"
+                else handlers.answer_refs(answer)
+            )
+            merged = added(refs, new)
+            return refresh_handout([ref.to_dict() for ref in merged], lang_ui, request) + skip_card
 
-        handout_outputs = [handout_state, handout_view, download_md, download_docx]
-        add_selected.click(
-            on_add_selected, [picker, handout_state, ui_lang], handout_outputs, api_visibility="private"
-        )
-        add_answer.click(
-            on_add_answer, [answer_state, handout_state, ui_lang], handout_outputs, api_visibility="private"
-        )
+        for html in (answer_html, results_html):
+            html.click(
+                on_page_action,
+                [handout_store, hits_state, answer_state, ui_lang],
+                handout_outputs + card_outputs,
+                api_visibility="private",
+            )
 
         def on_clear(lang_ui, request: gr.Request):
             return refresh_handout([], lang_ui, request)
 
         clear.click(on_clear, [ui_lang], handout_outputs, api_visibility="private")
 
-        def on_ui_language(lang_ui, items):
-            records = [HandoutItem.from_dict(item) for item in items]
+        # -- the interface language ---------------------------------------------------------
+        def on_ui_language(lang_ui, records):
+            handout = handlers.handout(records)
             return (
                 gr.update(label=text(lang_ui, "ui_language")),
                 _header(lang_ui),
                 render_status(status, lang_ui, corpus),
                 gr.update(label=text(lang_ui, "tab_search")),
                 gr.update(label=text(lang_ui, "tab_practices")),
-                gr.update(label=text(lang_ui, "tab_handout")),
+                gr.update(label=_tab_handout_label(lang_ui, len(handout.items))),
                 gr.update(label=text(lang_ui, "question"), placeholder=text(lang_ui, "placeholder")),
                 gr.update(value=text(lang_ui, "search")),
+                render_examples(EXAMPLE_QUESTIONS, lang_ui),
                 gr.update(label=text(lang_ui, "filters")),
-                gr.update(label=text(lang_ui, "languages"), choices=language_choices(lang_ui)),
-                gr.update(label=text(lang_ui, "sections"), choices=section_choices(lang_ui)),
+                gr.update(label=text(lang_ui, "languages"), choices=handlers.language_choices(lang_ui)),
+                gr.update(label=text(lang_ui, "sections"), choices=handlers.section_choices(lang_ui)),
                 gr.update(label=text(lang_ui, "countries")),
-                gr.update(label=text(lang_ui, "practices")),
+                gr.update(label=text(lang_ui, "practices"), choices=handlers.practice_choices(lang_ui)),
                 gr.update(label=text(lang_ui, "results_count")),
-                gr.update(value=text(lang_ui, "add_answer")),
-                gr.update(label=text(lang_ui, "select_excerpts")),
-                gr.update(value=text(lang_ui, "add_selected")),
-                gr.update(label=text(lang_ui, "open_practice")),
-                gr.update(value=text(lang_ui, "open")),
-                gr.update(label=text(lang_ui, "card")),
+                gr.update(label=text(lang_ui, "card"), choices=handlers.practice_choices(lang_ui)),
                 f"### {text(lang_ui, 'practice_list')}",
                 render_practice_list(handlers.documents(), lang_ui),
-                handout_html(records, lang_ui),
+                handout_html(handout.items, lang_ui),
                 gr.update(label=text(lang_ui, "download_md")),
                 gr.update(label=text(lang_ui, "download_docx")),
                 gr.update(value=text(lang_ui, "clear_handout")),
             )
 
+        language_outputs = [
+            ui_lang,
+            header,
+            status_html,
+            tab_search,
+            tab_practices,
+            tab_handout,
+            query,
+            search_button,
+            examples,
+            filters_box,
+            langs,
+            sections,
+            countries,
+            practices,
+            k,
+            practice_pick,
+            list_header,
+            practice_list,
+            handout_view,
+            download_md,
+            download_docx,
+            clear,
+        ]
+        # Then the shown results again, so their section names follow the new language too.
         ui_lang.change(
-            on_ui_language,
-            [ui_lang, handout_state],
-            [
-                ui_lang,
-                header,
-                status_html,
-                tab_search,
-                tab_practices,
-                tab_handout,
-                query,
-                search_button,
-                filters_box,
-                langs,
-                sections,
-                countries,
-                practices,
-                k,
-                add_answer,
-                picker,
-                add_selected,
-                open_choice,
-                open_button,
-                practice_pick,
-                list_header,
-                practice_list,
-                handout_view,
-                download_md,
-                download_docx,
-                clear,
-            ],
-            api_visibility="private",
-        )
+            on_ui_language, [ui_lang, handout_store], language_outputs, api_visibility="private"
+        ).then(on_filter, search_inputs, search_outputs, api_visibility="private")
 
-        gr.api(handlers.api_search, api_name="search")
+        gr.api(_public_search(handlers), api_name="search")
     return WebApp(demo, handouts)
 
 

@@ -19,15 +19,33 @@ STYLE = """
 .status dl { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 2px 12px; margin: 0.3em 0; }
 .status dt { font-weight: 600; font-size: inherit; margin: 0; }
 .status dd { margin: 0; overflow-wrap: anywhere; }
-.answer { border-left: 4px solid #2a6; padding: 0.5em 0.9em; background: #f3fbf6; }
-.answer.weak { border-left-color: #c80; background: #fff8ec; }
-.answer .marker, .excerpt .rank { font-weight: 600; }
-.lang-tag { font-size: 0.75em; color: #555; border: 1px solid #bbb; border-radius: 3px; padding: 0 3px; }
-.practice { border: 1px solid #ddd; border-radius: 6px; padding: 0.6em 0.9em; margin: 0.6em 0; }
-.practice h3 { margin: 0 0 0.2em; }
-.practice-meta, .matched, .citation { color: #555; font-size: 0.88em; }
-.excerpt { margin: 0.5em 0; padding-top: 0.4em; border-top: 1px dashed #e2e2e2; }
-.excerpt-text mark { background: #fff1a8; }
+.examples { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 0.2em 0 0.4em; }
+.examples-label { color: #333; }
+.examples button.action { text-align: left; }
+.answer { border-left: 4px solid #1e7a45; padding: 0.5em 0.9em; background: #f3fbf6; }
+.answer.weak { border-left-color: #a36f00; background: #fff8ec; }
+.answer p { margin: 0 0 0.4em; }
+.answer-heading { font-size: 1.1em; margin: 0 0 0.2em; }
+.answer .citations { margin: 0.3em 0; }
+.marker, .excerpt .rank { font-weight: 600; }
+a.marker { color: #1d4f91; text-decoration: underline; }
+.quote-lead { font-style: italic; }
+.lang-tag { font-size: 0.8em; color: #444; border: 1px solid #999; border-radius: 3px; padding: 0 3px; white-space: nowrap; }
+.results-heading { font-size: 1.1em; margin: 0.8em 0 0.2em; }
+.practice { border: 1px solid #ccc; border-radius: 6px; padding: 0.6em 0.9em; margin: 0.6em 0; }
+.practice-head h3 { margin: 0 0 0.2em; }
+.practice-meta, .citation { color: #444; font-size: 0.9em; }
+.section-original { color: #444; }
+.excerpt { margin: 0.5em 0; padding: 0.4em 0.3em 0; border-top: 1px dashed #ccc; scroll-margin-top: 8px; }
+.excerpt-text { overflow-wrap: anywhere; }
+.excerpt-text mark { background: #fff1a8; color: inherit; }
+.excerpt.flash { outline: 3px solid #1d4f91; outline-offset: 2px; }
+.actions { margin: 0.3em 0; display: flex; flex-wrap: wrap; gap: 6px; }
+button.action { font: inherit; font-size: 0.9em; color: #1d4f91; background: #fff; border: 1px solid #1d4f91;
+  border-radius: 4px; padding: 4px 10px; min-height: 32px; cursor: pointer; }
+button.action:hover { background: #eef3fa; }
+button.action:disabled { color: #1e5b32; border-color: #1e7a45; background: #f3fbf6; cursor: default; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .card-section { margin: 0.8em 0; }
 .card-section.matched { background: #fff9d6; border-left: 4px solid #e0b400; padding-left: 0.6em; }
 .practice-list { border-collapse: collapse; width: 100%; }
@@ -50,3 +68,30 @@ SCROLL_TO_ANSWER = """() => {
   const top = target.getBoundingClientRect().top;
   if (top < 0 || top > window.innerHeight * 0.5) target.scrollIntoView({behavior: 'smooth', block: 'start'});
 }"""
+
+#: ``js_on_load`` of the HTML blocks that hold buttons and links: a marker [n] scrolls to its
+#: passage and marks it; a ``data-action`` button becomes a click event whose data Python
+#: checks (:class:`compendium.webapp.Action`), then says it is done ("In the handout ✓").
+PAGE_ACTIONS = """
+element.addEventListener('click', (event) => {
+  const link = event.target.closest('a[data-passage]');
+  if (link) {
+    event.preventDefault();
+    const passage = document.getElementById(link.dataset.passage);
+    if (!passage) return;
+    passage.scrollIntoView({behavior: 'smooth', block: 'start'});
+    passage.focus({preventScroll: true});
+    passage.classList.remove('flash');
+    void passage.offsetWidth;
+    passage.classList.add('flash');
+    return;
+  }
+  const button = event.target.closest('button[data-action]');
+  if (!button || button.disabled) return;
+  trigger('click', {action: button.dataset.action, target: button.dataset.target || ''});
+  if (button.dataset.done) {
+    button.textContent = button.dataset.done;
+    button.disabled = true;
+  }
+});
+"""

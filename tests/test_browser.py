@@ -102,11 +102,20 @@ def in_first_screen(page, selector: str) -> bool:
     return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= page.viewport_size["height"]
 
 
-def search(page, question: str) -> None:
+def search(page, question: str, *, wait: bool = False) -> None:
     page.get_by_role("tab", name="Search").click()
     box = page.locator("#query textarea")
     box.fill(question)
     page.locator("#search-button").click()
+    if wait:
+        wait_for_results(page, question)
+
+
+def wait_for_results(page, question: str) -> None:
+    """Wait until the passages shown are this question's (not the previous search's)."""
+    page.wait_for_function(
+        "(q) => document.querySelector('#results')?.dataset.query === q", arg=question, timeout=30_000
+    )
 
 
 def test_desktop_first_screen_puts_the_question_first_and_says_what_is_indexed(page):
@@ -140,51 +149,96 @@ def test_phone_first_screen_shows_the_question_box_and_the_search_button(phone):
     shot(phone, "phone-first-screen")
 
 
-def test_question_answer_card_handout_and_download(page, tmp_path):
-    search(page, "¿Cuántas personas atendió Plan Familia hasta diciembre de 2018?")
+QUESTION = "¿Cuántas personas atendió Plan Familia hasta diciembre de 2018?"
+
+
+def test_an_example_asks_its_question_and_the_answer_comes_before_the_passages(page):
+    page.locator("#examples button", has_text="Plan Familia hasta").click()
+    wait_for_results(page, QUESTION)
+    assert page.locator("#query textarea").input_value() == QUESTION
     answer = page.locator("#answer")
-    answer.wait_for(timeout=30_000)
-    assert "74.004" in answer.inner_text()
-    assert "[1]" in answer.inner_text()
+    assert "74.004" in answer.inner_text() and "[1]" in answer.inner_text()
     assert "Carmen Scott Alava" in page.locator("#citation-1").inner_text()
-    assert "Resultados" in page.locator("#citation-1").inner_text()
+    assert answer.bounding_box()["y"] < page.locator("#results").bounding_box()["y"]
+    answer_in_view(page)
+    shot(page, "desktop-answer")
+
+
+def test_passages_read_in_rank_order_with_sections_in_the_interface_language(page):
     results = page.locator("#results")
-    assert results.locator("mark").count() > 0
-    assert "Zona Planificación" in results.inner_text()
+    ranks = results.locator(".rank").all_inner_texts()
+    assert ranks == [f"{n}." for n in range(1, len(ranks) + 1)] and len(ranks) > 2
+    first = results.locator("#passage-1 .excerpt-head")
+    assert first.locator(".section-name").inner_text() == "Results"
+    assert first.locator(".section-original").inner_text() == "“Resultados”"
+    assert results.locator("mark").count() > 0 and "Zona Planificación" in results.inner_text()
+    shot(page, "desktop-passages", full_page=True)
 
-    shot(page, "desktop-search", full_page=True)
 
-    page.locator("#open-button").click()
+def test_a_marker_in_the_answer_jumps_to_its_passage(page):
+    marker = page.locator("#answer a.marker").first
+    target = marker.get_attribute("href").lstrip("#")
+    marker.click()
+    page.wait_for_function(
+        "(id) => { const box = document.getElementById(id).getBoundingClientRect();"
+        " return box.top >= -2 && box.top < 120; }",
+        arg=target,
+        timeout=5_000,
+    )
+    assert "flash" in page.locator(f"#{target}").get_attribute("class")
+
+
+def test_filters_offer_only_present_values_and_search_again_on_change(page):
+    page.locator("#filters > button").click()
+    languages = page.locator("#filter-langs label")
+    languages.first.wait_for(timeout=5_000)
+    assert languages.all_inner_texts() == ["English", "Spanish"]
+    page.locator("#filter-langs").get_by_text("English").click()
+    page.wait_for_function(
+        "() => { const tags = [...document.querySelectorAll('#results .excerpt-head .lang-tag')];"
+        " return tags.length > 0 && tags.every(tag => tag.innerText === 'English'); }",
+        timeout=30_000,
+    )
+    page.locator("#filter-langs").get_by_text("English").click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#results .lang-tag')].some(tag => tag.innerText === 'Spanish')",
+        timeout=30_000,
+    )
+    page.locator("#filters > button").click()
+
+
+def test_a_passage_goes_into_the_handout_from_its_own_button(page, tmp_path):
+    button = page.locator("#passage-1 button[data-action=add]")
+    button.click()
+    page.wait_for_function("() => document.querySelector('#passage-1 button[data-action=add]').disabled")
+    assert button.inner_text() == "In the handout ✓"
+    page.get_by_role("tab", name="Handout (1)").click()
+    handout = page.locator("#handout-list")
+    handout.wait_for(timeout=15_000)
+    assert handout.locator("li").count() == 1
+    page.wait_for_function("() => !document.querySelector('#download-md').disabled", timeout=15_000)
+    with page.expect_download(timeout=15_000) as info:
+        page.locator("#download-md").click()
+    target = tmp_path / "handout.md"
+    info.value.save_as(str(target))
+    markdown = target.read_text(encoding="utf-8")
+    assert markdown.startswith("# ") and "## Sources" in markdown
+    assert "Carmen Scott Alava" in markdown and "Total general 74.004" in markdown
+    shot(page, "desktop-handout", full_page=True)
+
+
+def test_a_result_opens_its_whole_practice(page):
+    page.get_by_role("tab", name="Search").click()
+    page.locator("#results button[data-action=open]").first.click()
     card = page.locator("#card-view")
     card.wait_for(timeout=15_000)
     assert "Objetivo (s)" in card.inner_text() and "Fondos" in card.inner_text()
     assert card.locator(".card-section.matched").count() >= 1
 
-    page.get_by_role("tab", name="Search").click()
-    page.locator("#excerpt-picker input[type=checkbox]").first.check()
-    page.locator("#add-selected").click()
-    page.get_by_role("tab", name="Handout").click()
-    handout = page.locator("#handout-list")
-    handout.wait_for(timeout=15_000)
-    assert handout.locator("li").count() == 1
-
-    download_button = page.locator("#download-md")
-    page.wait_for_function("() => !document.querySelector('#download-md').disabled", timeout=15_000)
-    with page.expect_download(timeout=15_000) as info:
-        download_button.click()
-    target = tmp_path / "handout.md"
-    info.value.save_as(str(target))
-    markdown = target.read_text(encoding="utf-8")
-    assert markdown.startswith("# ") and "## Sources" in markdown
-    assert "Carmen Scott Alava" in markdown and "Resultados" in markdown
-    shot(page, "desktop-handout", full_page=True)
-
 
 def test_planted_markup_stays_text_and_never_runs(page):
-    search(page, "recicladores cooperativas formalizar")
+    search(page, "recicladores cooperativas formalizar", wait=True)
     results = page.locator("#results")
-    results.wait_for(timeout=30_000)
-    page.wait_for_timeout(500)
     text = results.inner_text()
     assert "<script>" in text and "recicladores" in text
     assert page.evaluate("() => window.__xss === undefined")
@@ -224,11 +278,16 @@ def answer_in_view(page) -> None:
         " return box.top >= 0 && box.top < window.innerHeight * 0.6; }",
         timeout=10_000,
     )
+    # The scroll is smooth: let it settle before anyone takes a screenshot.
+    page.wait_for_function(
+        "() => new Promise(done => { const y = scrollY;"
+        " setTimeout(() => done(Math.abs(scrollY - y) < 1), 250); })",
+        timeout=10_000,
+    )
 
 
 def test_phone_search_brings_the_answer_into_view_without_side_clipping(phone):
-    search(phone, "¿Cuántas personas atendió Plan Familia hasta diciembre de 2018?")
-    phone.locator("#answer").wait_for(timeout=30_000)
+    search(phone, QUESTION, wait=True)
     answer_in_view(phone)
     assert "74.004" in phone.locator("#answer").inner_text()
     assert phone.evaluate(CLIPPED) == []

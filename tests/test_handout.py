@@ -113,3 +113,35 @@ def test_old_handouts_expire_and_an_oversized_one_is_not_offered(items, tmp_path
     assert _sessions(store) == {"later"}
     tiny = ExportStore(tmp_path / "tiny", ExportLimits(session_bytes=1000))
     assert tiny.export(items, "session1") == (None, None) and tiny.files() == []
+
+
+def test_refs_rebuild_the_items_and_drop_what_does_not_resolve(keyword_searcher):
+    from compendium.handout import HandoutRef, resolve
+
+    chunks = keyword_searcher.chunk_by_id
+    first, second = keyword_searcher.chunks[:2]
+    kept = [HandoutRef.whole(first).to_dict(), {"chunk_id": second.chunk_id, "start": 0, "end": 10}]
+    planted = [
+        {"chunk_id": "no-such-chunk", "start": 0, "end": 5},
+        {"chunk_id": first.chunk_id, "start": 0, "end": len(first.text) + 1},
+        {"chunk_id": first.chunk_id, "start": "0", "end": 5},
+        {"chunk_id": first.chunk_id, "start": True, "end": 5},
+        "not a ref",
+        None,
+    ]
+    handout = resolve([*kept, *planted, kept[0]], chunks)
+    assert [item.quote for item in handout.items] == [first.text, second.text[:10]]
+    assert [ref.to_dict() for ref in handout.refs] == kept and handout.dropped == len(planted)
+    assert handout.items[0].citation == first.citation
+
+
+def test_refs_are_added_once_moved_and_removed_within_bounds(keyword_searcher):
+    from compendium.handout import HandoutRef, added, moved, removed, resolve
+
+    a, b, c = (HandoutRef.whole(chunk) for chunk in keyword_searcher.chunks[:3])
+    assert added([a], [a, b, c], limit=2) == [a, b]
+    assert moved([a, b, c], 2, -1) == [a, c, b] and moved([a, b, c], 0, -1) == [a, b, c]
+    assert moved([a, b, c], 0, 5) == [b, c, a] and moved([a, b], 7, 1) == [a, b]
+    assert removed([a, b, c], 1) == [a, c] and removed([a], 3) == [a]
+    many = [HandoutRef(chunk.chunk_id, 0, 1).to_dict() for chunk in keyword_searcher.chunks]
+    assert len(resolve(many, keyword_searcher.chunk_by_id, limit=4).refs) == 4

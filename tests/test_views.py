@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from compendium.analyzer import Analyzer
 from compendium.answer import build_answer
 from compendium.records import Document
@@ -24,13 +26,55 @@ def test_highlight_marks_query_words_and_escapes_the_rest():
     assert "&lt;b&gt;unida&lt;/b&gt;" in out
 
 
-def test_results_are_grouped_by_practice_with_citations(keyword_searcher):
-    hits = keyword_searcher.search("acompañamiento familiar resultados OIT", k=8)
-    html = render_results(hits, "acompañamiento familiar", keyword_searcher.analyzer, "en")
-    doc_ids = list(dict.fromkeys(hit.chunk.doc_id for hit in hits))
-    assert html.count('<section class="practice"') == len(doc_ids)
+def test_results_read_in_rank_order_and_group_consecutive_passages_of_a_practice(collection_keyword):
+    hits = collection_keyword.search("cooperativas de mujeres resultados", k=10)
+    html = render_results(hits, "cooperativas de mujeres", collection_keyword.analyzer, "en")
+    assert [int(rank) for rank in re.findall(r'class="rank">(\d+)\.', html)] == list(range(1, len(hits) + 1))
+    runs = 1 + sum(a.chunk.doc_id != b.chunk.doc_id for a, b in zip(hits, hits[1:], strict=False))
+    assert len({hit.chunk.doc_id for hit in hits}) > 1 and html.count('<section class="practice"') == runs
     for hit in hits:
-        assert escape(hit.chunk.citation) in html
+        assert escape(hit.chunk.citation) in html and f'id="passage-{hit.rank}"' in html
+        assert f'data-action="add" data-target="{escape(hit.chunk.chunk_id)}"' in html
+
+
+def test_section_names_follow_the_interface_language_with_the_card_label_beside():
+    from compendium.views import section_heading
+
+    english = section_heading("objectives", "Objetivo (s)", "en", "es")
+    assert ">Objectives<" in english and "“Objetivo (s)”" in english
+    assert "section-original" not in section_heading("results", "Resultados", "es", "es")
+    assert "“Resultados”" in section_heading("results", "Resultados", "en", "es")
+
+
+def test_answer_markers_link_to_the_passages_they_quote(keyword_searcher):
+    from compendium.views import passage_targets
+
+    query = "¿Cuántas personas atendió Plan Familia hasta diciembre de 2018?"
+    hits = keyword_searcher.search(query, k=5)
+    answer = build_answer(keyword_searcher, query, hits)
+    targets = passage_targets(hits, keyword_searcher.section_windows)
+    html = render_answer(answer, "en", targets)
+    assert answer.quotes
+    for quote in answer.quotes:
+        assert f'href="#passage-{targets[quote.chunk_id]}"' in html
+    assert 'data-action="add-answer"' in html
+    # A quote no shown passage holds keeps a plain marker, never a dead link.
+    assert "href=" not in render_answer(answer, "en", {})
+
+
+def test_a_quote_lead_is_shown_before_the_quote_and_escaped(keyword_searcher):
+    from dataclasses import dataclass
+
+    from compendium.answer import Answer, Quote
+
+    @dataclass(frozen=True)
+    class LedQuote(Quote):
+        lead: str = ""
+
+    quote = LedQuote("Total general 74.004", 1, "c1", 0, 20, "es", 1.0, (), lead="<b>Población</b> atendida")
+    html = render_answer(Answer(query="q", quotes=(quote,), citations=(), clear=True), "en")
+    assert "&lt;b&gt;Población&lt;/b&gt; atendida:</span>" in html and "<b>" not in html
+    assert html.index("atendida:") < html.index("Total general 74.004")
 
 
 def test_a_hostile_card_renders_as_text(keyword_searcher):
