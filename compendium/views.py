@@ -268,12 +268,13 @@ def _excerpt(hit: Hit, stems: set[str], analyzer: Analyzer, ui: str, title_id: s
 
 
 def render_card(document: Document, doc_id: str, ui: str, matched: Iterable[str] = ()) -> str:
-    """One practice (or the front matter) whole, sections in order, matched ones marked."""
+    """One practice (or the front matter) whole, sections in order; the sections the last
+    search matched are marked, in words as well as colour, at the size of the others."""
     matched = set(matched)
     card = next((c for c in document.cards if c.card_id == doc_id), None)
     if card is not None:
         head = (
-            f"<h2>{escape(card.title)}</h2>"
+            f'<h2 lang="{escape(card.language)}">{escape(card.title)}</h2>'
             f'<div class="practice-meta">{escape(card.author or text(ui, "no_author"))}'
             f"{' · ' + escape(places(card.countries)) if card.countries else ''}"
             f" · {escape(LANGUAGE_NAMES[ui].get(card.language, card.language))}"
@@ -285,14 +286,19 @@ def render_card(document: Document, doc_id: str, ui: str, matched: Iterable[str]
             f"<h2>{escape(SECTION_NAMES[ui]['preface'])} / {escape(SECTION_NAMES[ui]['introduction'])}</h2>"
         )
         sections = document.front_matter
-    body = "".join(
-        f'<section class="card-section{" matched" if section.key in matched else ""}" data-section="{escape(section.key)}">'
-        f"<h4>{escape(section.label)}"
-        f"{' — p. ' + escape(section.page) if section.page is not None else ''}</h4>"
-        f'<div class="section-text" lang="{escape(section.language)}">{paragraphs(section.text)}</div></section>'
-        for section in sections
-    )
+    body = "".join(_card_section(section, section.key in matched, ui) for section in sections)
     return f'<article class="card" id="card-view" data-doc="{escape(doc_id)}">{head}{body}</article>'
+
+
+def _card_section(section: Section, matched: bool, ui: str) -> str:
+    # "is-match", not "matched": a class of that name elsewhere once shrank these sections.
+    badge = f' <span class="match-badge">{escape(text(ui, "matched_badge"))}</span>' if matched else ""
+    page = f" — p. {escape(section.page)}" if section.page is not None else ""
+    return (
+        f'<section class="card-section{" is-match" if matched else ""}" data-section="{escape(section.key)}">'
+        f"<h3>{section_heading(section.key, section.label, ui, section.language)}{page}{badge}</h3>"
+        f'<div class="section-text" lang="{escape(section.language)}">{paragraphs(section.text)}</div></section>'
+    )
 
 
 def render_practice_list(documents: Sequence[Document], ui: str) -> str:
@@ -313,18 +319,19 @@ def render_practice_list(documents: Sequence[Document], ui: str) -> str:
 def _practice_row(card: Card, names: dict[str, str], ui: str, labels: Sequence[str]) -> str:
     sections = ", ".join(names.get(section.key, section.key) for section in card.sections)
     cells = (
-        card.short_title,
         card.author or "",
         places(card.countries),
         LANGUAGE_NAMES[ui].get(card.language, card.language),
         sections,
     )
-    # data-label names each cell where a phone shows the rows as blocks, without the header.
+    # The title is a button, so a row opens its card; data-label names each cell where a
+    # phone shows the rows as blocks, without the header.
+    title = _action("open", card.card_id, card.short_title)
     return (
-        "<tr>"
+        f'<tr><td data-label="{escape(labels[0])}" lang="{escape(card.language)}">{title}</td>'
         + "".join(
             f'<td data-label="{escape(label)}">{escape(value)}</td>'
-            for label, value in zip(labels, cells, strict=True)
+            for label, value in zip(labels[1:], cells, strict=True)
         )
         + "</tr>"
     )

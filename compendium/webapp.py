@@ -38,7 +38,7 @@ from compendium.views import (
     render_results,
     render_status,
 )
-from compendium.webassets import PAGE_ACTIONS, SCROLL_TO_ANSWER, STYLE
+from compendium.webassets import PAGE_ACTIONS, SCROLL_TO_ANSWER, SHOW_CARD, STYLE
 
 MAX_UI_QUERY = 500
 DEFAULT_RESULTS = 8
@@ -347,9 +347,15 @@ def build_app(
                 practice_pick = gr.Dropdown(
                     handlers.practice_choices(ui), value=None, label=text(ui, "card"), elem_id="practice-pick"
                 )
-                card_html = gr.HTML(render_message(text(ui, "pick_practice")), elem_id="card-box")
+                card_html = gr.HTML(
+                    render_message(text(ui, "pick_practice")), elem_id="card-box", js_on_load=SHOW_CARD
+                )
                 list_header = gr.Markdown(f"### {text(ui, 'practice_list')}")
-                practice_list = gr.HTML(render_practice_list(handlers.documents(), ui))
+                practice_list = gr.HTML(
+                    render_practice_list(handlers.documents(), ui),
+                    elem_id="practice-table",
+                    js_on_load=PAGE_ACTIONS,
+                )
             with gr.Tab(text(ui, "tab_handout"), id="handout") as tab_handout:
                 handout_view = gr.HTML(render_message(text(ui, "handout_empty")), elem_id="handout-box")
                 with gr.Row():
@@ -414,6 +420,17 @@ def build_app(
 
         practice_pick.input(
             show_card, [practice_pick, ui_lang, hits_state], [card_html], api_visibility="private"
+        )
+
+        def on_list_action(lang_ui, hits, evt: gr.EventData):
+            """A practice's row in the list: show its card above, as the dropdown would."""
+            action = Action.parse(getattr(evt, "_data", None))
+            if action is None or action.kind != "open":
+                return gr.skip(), gr.skip()
+            return show_card(action.target, lang_ui, hits), gr.update(value=action.target)
+
+        practice_list.click(
+            on_list_action, [ui_lang, hits_state], [card_html, practice_pick], api_visibility="private"
         )
 
         # -- the handout ----------------------------------------------------------------------

@@ -47,7 +47,11 @@ button.action:hover { background: #eef3fa; }
 button.action:disabled { color: #1e5b32; border-color: #1e7a45; background: #f3fbf6; cursor: default; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .card-section { margin: 0.8em 0; }
-.card-section.matched { background: #fff9d6; border-left: 4px solid #e0b400; padding-left: 0.6em; }
+.card-section h3 { font-size: 1.05em; margin: 0 0 0.2em; }
+.card-section.is-match { background: #fff9d6; border-left: 4px solid #a36f00; padding: 0.2em 0.6em; scroll-margin-top: 8px; }
+.match-badge { font-size: 0.85em; font-weight: normal; color: #4a3000; border: 1px solid #a36f00; border-radius: 3px;
+  padding: 0 4px; white-space: nowrap; }
+.practice-list button.action { border: none; padding: 0; min-height: 0; text-align: left; text-decoration: underline; }
 .practice-list { border-collapse: collapse; width: 100%; }
 .practice-list td, .practice-list th { border: 1px solid #ddd; padding: 4px 6px; text-align: left; vertical-align: top; }
 /* A table that is too wide for a phone becomes one block per practice, each cell labelled. */
@@ -93,5 +97,22 @@ element.addEventListener('click', (event) => {
     button.textContent = button.dataset.done;
     button.disabled = true;
   }
+});
+"""
+
+#: ``js_on_load`` of the card view: whenever a card is shown, bring its first matched section
+#: (else its top) into view. The card may arrive while its tab is still being shown, so this
+#: waits a few frames for it to have a size.
+SHOW_CARD = """
+watch('value', () => {
+  let tries = 20;
+  const show = () => {
+    const card = element.querySelector('#card-view');
+    if (!card) return;
+    const target = card.querySelector('.card-section.is-match') || card;
+    if (target.getBoundingClientRect().height === 0 && tries-- > 0) return requestAnimationFrame(show);
+    target.scrollIntoView({behavior: 'smooth', block: 'start'});
+  };
+  requestAnimationFrame(show);
 });
 """

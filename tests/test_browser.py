@@ -227,13 +227,29 @@ def test_a_passage_goes_into_the_handout_from_its_own_button(page, tmp_path):
     shot(page, "desktop-handout", full_page=True)
 
 
-def test_a_result_opens_its_whole_practice(page):
+FONT_SIZES = """() => [...document.querySelectorAll('#card-view .card-section')].map(
+  section => [section.classList.contains('is-match'),
+              getComputedStyle(section.querySelector('.section-text')).fontSize])"""
+
+
+def test_a_result_opens_its_whole_practice_at_its_matched_sections(page):
     page.get_by_role("tab", name="Search").click()
     page.locator("#results button[data-action=open]").first.click()
     card = page.locator("#card-view")
     card.wait_for(timeout=15_000)
-    assert "Objetivo (s)" in card.inner_text() and "Fondos" in card.inner_text()
-    assert card.locator(".card-section.matched").count() >= 1
+    assert page.get_by_role("tab", name="Practices").get_attribute("aria-selected") == "true"
+    assert "Objetivo (s)" in card.inner_text() and "Funding" in card.inner_text()
+    matched = card.locator(".card-section.is-match")
+    assert matched.count() >= 1 and "matches your search" in matched.first.inner_text()
+    sizes = page.evaluate(FONT_SIZES)
+    assert {size for _, size in sizes} == {sizes[0][1]}, "matched sections are at the size of the others"
+    page.wait_for_function(
+        "() => { const box = document.querySelector('#card-view .is-match').getBoundingClientRect();"
+        " return box.top >= -2 && box.top < innerHeight / 2; }",
+        timeout=5_000,
+    )
+    assert "Plan Familia" in page.locator("#practice-pick input").input_value()
+    shot(page, "desktop-card")
 
 
 def test_planted_markup_stays_text_and_never_runs(page):
@@ -302,4 +318,19 @@ def test_phone_practices_and_handout_tabs_fit_the_width(phone):
         assert phone.evaluate(CLIPPED) == [], tab
     phone.get_by_role("tab", name="Practices").click()
     shot(phone, "phone-practices", full_page=True)
+
+
+def test_the_practice_picker_starts_empty_and_a_row_opens_its_card(phone):
+    phone.get_by_role("tab", name="Practices").click()
+    assert phone.locator("#practice-pick input").input_value() == ""
+    assert "Choose a practice" in phone.locator("#card-box").inner_text()
+    phone.locator("#practice-list button[data-action=open]", has_text="Plan Familia").click()
+    phone.locator("#card-view").wait_for(timeout=15_000)
+    phone.wait_for_function(
+        "() => { const box = document.querySelector('#card-view .is-match, #card-view').getBoundingClientRect();"
+        " return box.top >= -2 && box.top < innerHeight / 2; }",
+        timeout=5_000,
+    )
+    assert "Plan Familia" in phone.locator("#practice-pick input").input_value()
+    assert phone.evaluate(CLIPPED) == []
     phone.get_by_role("tab", name="Search").click()

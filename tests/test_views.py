@@ -86,7 +86,7 @@ def test_a_hostile_card_renders_as_text(keyword_searcher):
     hostile = replace(document, cards=(replace(card, title=HOSTILE, sections=(section,)),))
     html = render_card(Document.from_dict(hostile.to_dict()), card.card_id, "es", ["objectives"])
     assert "<script" not in html and "<img" not in html and "${" not in html
-    assert "&lt;script&gt;" in html and 'class="card-section matched"' in html
+    assert "&lt;script&gt;" in html and 'class="card-section is-match"' in html
 
 
 def test_answer_html_shows_markers_language_and_citations(keyword_searcher):
@@ -177,3 +177,20 @@ def test_an_incomplete_collection_is_said_plainly_with_how_to_add_the_compendium
     assert "Solo están cargadas 2 de las 54" in render_status(_status(practices=2), "es")
     whole = render_status(_status(practices=COMPENDIUM_PRACTICES), "en")
     assert 'id="collection-note"' not in whole and "54 practices indexed" in whole
+
+
+def test_a_card_marks_matched_sections_in_words_and_names_sections_in_the_interface_language(seed_document):
+    card = seed_document.cards[0]
+    html = render_card(seed_document, card.card_id, "en", ["results"])
+    assert html.count('class="card-section is-match"') == 1 and html.count("matches your search") == 1
+    assert '<span class="section-name">Objectives</span>' in html and "“Objetivo (s)”" in html
+    assert 'class="matched' not in html
+
+
+def test_every_practice_row_opens_its_card(seed_document):
+    from compendium.views import render_practice_list
+
+    html = render_practice_list([seed_document], "es")
+    card = seed_document.cards[0]
+    assert f'data-action="open" data-target="{escape(card.card_id)}"' in html
+    assert 'data-label="Autor"' in html and "<th>Idioma</th>" in html
