@@ -62,8 +62,20 @@ TEXT: dict[str, dict[str, str]] = {
         "no_clear_answer": "No passage answers this clearly; the closest passages are below.",
         "query_cut": "Your question was shortened to {limit} characters.",
         "no_results": "No passage matches. Try other words, another language, or fewer filters.",
-        "handout_empty": "The handout is empty. Select passages in the search results and add them.",
-        "handout_added": "{count} passage(s) in the handout.",
+        "handout_empty": "The handout is empty. Press “Add to handout” under a passage in the search "
+        "results, or add the answer's quotes.",
+        "handout_count_one": "{count} quote in the handout.",
+        "handout_count_many": "{count} quotes in the handout.",
+        "handout_kept": "It is kept in this browser only (never shared), and is still here after a reload.",
+        "handout_full": "A handout holds at most {limit} quotes.",
+        "handout_dropped_one": "{count} quote is no longer in the collection and was left out.",
+        "handout_dropped_many": "{count} quotes are no longer in the collection and were left out.",
+        "move_up": "↑ Up",
+        "move_down": "↓ Down",
+        "remove": "Remove",
+        "move_up_label": "Move quote {number} up",
+        "move_down_label": "Move quote {number} down",
+        "remove_label": "Remove quote {number} from the handout",
         "matched_badge": "matches your search",
         "sections_present": "Sections",
         "author": "Author",
@@ -141,8 +153,20 @@ TEXT: dict[str, dict[str, str]] = {
         "no_clear_answer": "Ningún pasaje responde a esto con claridad; debajo están los más cercanos.",
         "query_cut": "Su pregunta se acortó a {limit} caracteres.",
         "no_results": "Ningún pasaje coincide. Pruebe otras palabras, otro idioma o menos filtros.",
-        "handout_empty": "El material está vacío. Seleccione pasajes en los resultados y añádalos.",
-        "handout_added": "{count} pasaje(s) en el material.",
+        "handout_empty": "El material está vacío. Pulse «Añadir al material» bajo un pasaje de los "
+        "resultados, o añada las citas de la respuesta.",
+        "handout_count_one": "{count} cita en el material.",
+        "handout_count_many": "{count} citas en el material.",
+        "handout_kept": "Se guarda solo en este navegador (nunca se comparte) y sigue aquí al recargar la página.",
+        "handout_full": "Un material admite como máximo {limit} citas.",
+        "handout_dropped_one": "{count} cita ya no está en la colección y se ha quitado.",
+        "handout_dropped_many": "{count} citas ya no están en la colección y se han quitado.",
+        "move_up": "↑ Subir",
+        "move_down": "↓ Bajar",
+        "remove": "Quitar",
+        "move_up_label": "Subir la cita {number}",
+        "move_down_label": "Bajar la cita {number}",
+        "remove_label": "Quitar la cita {number} del material",
         "matched_badge": "coincide con su búsqueda",
         "sections_present": "Secciones",
         "author": "Autor",
@@ -217,9 +241,9 @@ LANGUAGE_NAMES: dict[str, dict[str, str]] = {
 }
 
 
-def plural(ui: str, key: str, count: int, **values: object) -> str:
-    """``key_one`` or ``key_many`` by ``count`` (both languages here plural the same way)."""
-    return text(ui, f"{key}_{'one' if count == 1 else 'many'}", **values)
+def plural(ui: str, key: str, number: int, /, **values: object) -> str:
+    """``key_one`` or ``key_many`` by ``number`` (both languages here plural the same way)."""
+    return text(ui, f"{key}_{'one' if number == 1 else 'many'}", **values)
 
 
 def text(ui: str, key: str, **values: object) -> str:

@@ -18,6 +18,7 @@ from compendium.ui_text import COMPENDIUM_PRACTICES, LANGUAGE_NAMES, SECTION_NAM
 
 if TYPE_CHECKING:
     from compendium.answer import Answer
+    from compendium.handout import HandoutItem
     from compendium.search import Hit
 
 _WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
@@ -171,12 +172,25 @@ def _lead(lead: str) -> str:
     return f'<span class="quote-lead">{escape(lead)}:</span> ' if lead else ""
 
 
-def _action(action: str, target: str, label: str, done: str = "", *, described: str = "") -> str:
+def _action(
+    action: str,
+    target: str,
+    label: str,
+    done: str = "",
+    *,
+    described: str = "",
+    aria_label: str = "",
+    disabled: bool = False,
+) -> str:
     """A button the page's script turns into an event (``data-action``/``data-target``);
     ``done`` is what it says once pressed."""
     extra = f' data-done="{escape(done)}"' if done else ""
     if described:
         extra += f' aria-describedby="{escape(described)}"'
+    if aria_label:
+        extra += f' aria-label="{escape(aria_label)}"'
+    if disabled:
+        extra += " disabled"
     return (
         f'<button type="button" class="action" data-action="{escape(action)}" '
         f'data-target="{escape(target)}"{extra}>{escape(label)}</button>'
@@ -334,4 +348,48 @@ def _practice_row(card: Card, names: dict[str, str], ui: str, labels: Sequence[s
             for label, value in zip(labels[1:], cells, strict=True)
         )
         + "</tr>"
+    )
+
+
+def render_handout(
+    items: Sequence[HandoutItem], ui: str, *, dropped: int = 0, full_at: int | None = None
+) -> str:
+    """The handout as it will print: each quote with its citation and buttons to move it up
+    or down or remove it; a note when some stored quotes no longer resolve (``dropped``) or
+    the handout is full (``full_at`` items)."""
+    notes = []
+    if dropped:
+        notes.append(render_message(plural(ui, "handout_dropped", dropped, count=dropped), "warning"))
+    if not items:
+        return "".join(notes) + render_message(text(ui, "handout_empty"))
+    count = f"{plural(ui, 'handout_count', len(items), count=len(items))} {text(ui, 'handout_kept')}"
+    notes.append(render_message(count))
+    if full_at is not None and len(items) >= full_at:
+        notes.append(render_message(text(ui, "handout_full", limit=full_at), "warning"))
+    entries = "".join(_handout_entry(item, number, len(items), ui) for number, item in enumerate(items))
+    return f'{"".join(notes)}<ol class="handout" id="handout-list">{entries}</ol>'
+
+
+def _handout_entry(item: HandoutItem, index: int, total: int, ui: str) -> str:
+    number = index + 1
+    buttons = (
+        _action(
+            "up",
+            str(index),
+            text(ui, "move_up"),
+            aria_label=text(ui, "move_up_label", number=number),
+            disabled=index == 0,
+        ),
+        _action(
+            "down",
+            str(index),
+            text(ui, "move_down"),
+            aria_label=text(ui, "move_down_label", number=number),
+            disabled=index == total - 1,
+        ),
+        _action("remove", str(index), text(ui, "remove"), aria_label=text(ui, "remove_label", number=number)),
+    )
+    return (
+        f'<li class="handout-item"><blockquote lang="{escape(item.lang)}">{paragraphs(item.quote)}</blockquote>'
+        f'<div class="citation">{escape(item.citation)}</div><div class="actions">{"".join(buttons)}</div></li>'
     )

@@ -21,18 +21,18 @@ import gradio as gr  # this module is the UI; the library never imports it
 from compendium.answer import Answer, build_answer
 from compendium.exports import ExportLimits, ExportStore
 from compendium.facets import Facets, UnknownFilterError
-from compendium.handout import Handout, HandoutItem, HandoutRef, added, resolve
+from compendium.handout import MAX_ITEMS, Handout, HandoutItem, HandoutRef, added, moved, removed, resolve
 from compendium.records import Document, country_name
 from compendium.results import ask
 from compendium.search import Filters, Hit, Searcher
 from compendium.serving import RouteGuard, RoutePolicy, app_temp_dir, private_folder, use_temp_dir
 from compendium.ui_text import EXAMPLE_QUESTIONS, LANGUAGE_NAMES, SECTION_NAMES, text
 from compendium.views import (
-    escape,
     passage_targets,
     render_answer,
     render_card,
     render_examples,
+    render_handout,
     render_message,
     render_practice_list,
     render_results,
@@ -46,7 +46,13 @@ DEFAULT_RESULTS = 8
 QUEUE_SIZE = 64
 DEFAULT_EXPORT_LIMITS = ExportLimits()
 #: What the buttons inside the page's HTML may ask for.
-ACTIONS = frozenset({"add", "add-answer", "open", "example"})
+ACTIONS = frozenset({"add", "add-answer", "open", "example", "up", "down", "remove"})
+#: Where a browser keeps its handout (its localStorage, per browser and per site, so never
+#: shared between users). Gradio encrypts the value with this key, but the key travels in the
+#: page's config to every browser: it only keeps the entry opaque, and lets a handout survive a
+#: restart of the app (a random key per start would make stored handouts unreadable).
+HANDOUT_STORAGE_KEY = "compendium-handout-v1"
+HANDOUT_STORAGE_SECRET = "compendium-handout-v1-not-a-secret"
 _MAX_TARGET = 200
 
 
@@ -193,23 +199,11 @@ class Handlers:
         return resolve(records or [], self.chunks)
 
     def export(
-        self, items: list[HandoutItem] | tuple[HandoutItem, ...], session: str | None
+        self, items: list[HandoutItem] | tuple[HandoutItem, ...], session: str | None, ui: str = "en"
     ) -> tuple[Path | None, Path | None]:
-        """The session's handout files (replacing its previous ones), or none without items or
-        without a valid session id."""
-        return self.exports.export(list(items), session or "")
-
-
-def handout_html(items: list[HandoutItem] | tuple[HandoutItem, ...], ui: str) -> str:
-    if not items:
-        return render_message(text(ui, "handout_empty"))
-    entries = "".join(
-        f'<li><blockquote lang="{escape(item.lang)}">{escape(item.quote)}</blockquote>'
-        f'<div class="citation">{escape(item.citation)}</div></li>'
-        for item in items
-    )
-    count = render_message(text(ui, "handout_added", count=len(items)))
-    return f'{count}<ol class="handout" id="handout-list">{entries}</ol>'
+        """The session's handout files in the interface language ``ui`` (replacing its previous
+        ones), or none without items or without a valid session id."""
+        return self.exports.export(list(items), session or "", ui)
 
 
 @dataclass
@@ -235,6 +229,11 @@ def _handouts_folder() -> Path:
 
 def _header(ui: str) -> str:
     return f"# {text(ui, 'title')}\n{text(ui, 'subtitle')}"
+
+
+def _download(label: str, path: Path | None) -> dict[str, Any]:
+    """A download button's update: its label, and its file when there is one."""
+    return gr.update(label=label, value=str(path) if path else None, interactive=path is not None)
 
 
 def _tab_handout_label(ui: str, count: int) -> str:
@@ -286,7 +285,7 @@ def build_app(
             )
         hits_state = gr.State([])
         answer_state = gr.State({})
-        handout_store = gr.State([])
+        handout_store = gr.BrowserState([], storage_key=HANDOUT_STORAGE_KEY, secret=HANDOUT_STORAGE_SECRET)
         with gr.Tabs() as tabs:
             with gr.Tab(text(ui, "tab_search"), id="search") as tab_search:
                 with gr.Row():
@@ -357,7 +356,12 @@ def build_app(
                     js_on_load=PAGE_ACTIONS,
                 )
             with gr.Tab(text(ui, "tab_handout"), id="handout") as tab_handout:
-                handout_view = gr.HTML(render_message(text(ui, "handout_empty")), elem_id="handout-box")
+                handout_view = gr.HTML(
+                    render_handout([], ui),
+                    elem_id="handout-box",
+                    js_on_load=PAGE_ACTIONS,
+                    elem_classes="live",
+                )
                 with gr.Row():
                     download_md = gr.DownloadButton(
                         text(ui, "download_md"), elem_id="download-md", interactive=False
@@ -435,13 +439,16 @@ def build_app(
 
         # -- the handout ----------------------------------------------------------------------
         def refresh_handout(records, lang_ui, request: gr.Request):
+            """The handout ``records`` point at: shown, written as files in the interface
+            language, and kept in the browser as the refs that still resolve."""
             handout = handlers.handout(records)
-            md_path, docx_path = handlers.export(handout.items, getattr(request, "session_hash", None))
+            session = getattr(request, "session_hash", None)
+            md_path, docx_path = handlers.export(handout.items, session, lang_ui)
             return (
                 [ref.to_dict() for ref in handout.refs],
-                handout_html(handout.items, lang_ui),
-                gr.update(value=str(md_path) if md_path else None, interactive=md_path is not None),
-                gr.update(value=str(docx_path) if docx_path else None, interactive=docx_path is not None),
+                render_handout(handout.items, lang_ui, dropped=handout.dropped, full_at=MAX_ITEMS),
+                _download(text(lang_ui, "download_md"), md_path),
+                _download(text(lang_ui, "download_docx"), docx_path),
                 gr.update(label=_tab_handout_label(lang_ui, len(handout.items))),
             )
 
@@ -480,16 +487,33 @@ def build_app(
 
         clear.click(on_clear, [ui_lang], handout_outputs, api_visibility="private")
 
+        def on_handout_action(records, lang_ui, request: gr.Request, evt: gr.EventData):
+            """Move a quote up or down, or remove it."""
+            action = Action.parse(getattr(evt, "_data", None))
+            number = action.number() if action else None
+            if action is None or number is None or action.kind not in {"up", "down", "remove"}:
+                return (gr.skip(),) * len(handout_outputs)
+            refs = handlers.handout(records).refs
+            if action.kind == "remove":
+                changed = removed(refs, number)
+            else:
+                changed = moved(refs, number, -1 if action.kind == "up" else 1)
+            return refresh_handout([ref.to_dict() for ref in changed], lang_ui, request)
+
+        handout_view.click(
+            on_handout_action, [handout_store, ui_lang], handout_outputs, api_visibility="private"
+        )
+        # A reload, or a new visit: the browser's stored handout is shown and its files made again.
+        demo.load(refresh_handout, [handout_store, ui_lang], handout_outputs, api_visibility="private")
+
         # -- the interface language ---------------------------------------------------------
-        def on_ui_language(lang_ui, records):
-            handout = handlers.handout(records)
+        def on_ui_language(lang_ui):
             return (
                 gr.update(label=text(lang_ui, "ui_language")),
                 _header(lang_ui),
                 render_status(status, lang_ui, corpus),
                 gr.update(label=text(lang_ui, "tab_search")),
                 gr.update(label=text(lang_ui, "tab_practices")),
-                gr.update(label=_tab_handout_label(lang_ui, len(handout.items))),
                 gr.update(label=text(lang_ui, "question"), placeholder=text(lang_ui, "placeholder")),
                 gr.update(value=text(lang_ui, "search")),
                 render_examples(EXAMPLE_QUESTIONS, lang_ui),
@@ -502,9 +526,6 @@ def build_app(
                 gr.update(label=text(lang_ui, "card"), choices=handlers.practice_choices(lang_ui)),
                 f"### {text(lang_ui, 'practice_list')}",
                 render_practice_list(handlers.documents(), lang_ui),
-                handout_html(handout.items, lang_ui),
-                gr.update(label=text(lang_ui, "download_md")),
-                gr.update(label=text(lang_ui, "download_docx")),
                 gr.update(value=text(lang_ui, "clear_handout")),
             )
 
@@ -514,7 +535,6 @@ def build_app(
             status_html,
             tab_search,
             tab_practices,
-            tab_handout,
             query,
             search_button,
             examples,
@@ -527,14 +547,11 @@ def build_app(
             practice_pick,
             list_header,
             practice_list,
-            handout_view,
-            download_md,
-            download_docx,
             clear,
         ]
-        # Then the shown results again, so their section names follow the new language too.
-        ui_lang.change(
-            on_ui_language, [ui_lang, handout_store], language_outputs, api_visibility="private"
+        # Then the handout (its view and its files) and the shown results again, in the new language.
+        ui_lang.change(on_ui_language, [ui_lang], language_outputs, api_visibility="private").then(
+            refresh_handout, [handout_store, ui_lang], handout_outputs, api_visibility="private"
         ).then(on_filter, search_inputs, search_outputs, api_visibility="private")
 
         gr.api(_public_search(handlers), api_name="search")

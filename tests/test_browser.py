@@ -252,6 +252,66 @@ def test_a_result_opens_its_whole_practice_at_its_matched_sections(page):
     shot(page, "desktop-card")
 
 
+def handout_citations(page) -> list[str]:
+    return page.locator("#handout-list .citation").all_inner_texts()
+
+
+def test_the_handout_survives_a_reload_and_its_quotes_move_and_go(page):
+    page.get_by_role("tab", name="Search").click()
+    page.locator("#passage-2 button[data-action=add]").click()
+    page.get_by_role("tab", name="Handout (2)").wait_for(timeout=15_000)
+    load(page)
+    page.get_by_role("tab", name="Handout (2)").click(timeout=15_000)
+    before = handout_citations(page)
+    assert len(before) == 2 and before[0] != before[1]
+    page.locator("#handout-list li").nth(1).locator("button[data-action=up]").click()
+    page.wait_for_function(
+        "(first) => document.querySelector('#handout-list .citation').innerText !== first", arg=before[0]
+    )
+    assert handout_citations(page) == before[::-1]
+    page.locator("#handout-list li").nth(0).locator("button[data-action=remove]").click()
+    page.get_by_role("tab", name="Handout (1)").wait_for(timeout=15_000)
+    assert handout_citations(page) == [before[0]]
+    shot(page, "desktop-handout-after-reload")
+
+
+def test_a_handout_is_never_shared_with_another_browser(browser, running_app, page):
+    assert page.get_by_role("tab", name="Handout (1)").count() == 1
+    context, other = _open(browser, running_app["url"], DESKTOP)
+    try:
+        other.get_by_role("tab", name="Handout").click()
+        assert "The handout is empty" in other.locator("#handout-box").inner_text()
+        assert other.get_by_role("tab", name="Handout (1)").count() == 0
+    finally:
+        context.close()
+
+
+def download(page, button: str, folder):
+    with page.expect_download(timeout=15_000) as info:
+        page.locator(button).click()
+    target = folder / info.value.suggested_filename
+    info.value.save_as(str(target))
+    return target
+
+
+def test_handout_files_follow_the_interface_language(page, tmp_path):
+    from docx import Document as WordDocument
+
+    page.locator("#ui-language").get_by_text("Español").click()
+    page.get_by_role("tab", name="Material (1)").click(timeout=15_000)
+    page.wait_for_function(
+        "() => document.querySelector('#handout-box').innerText.includes('1 cita en el material')"
+    )
+    docx = download(page, "#download-docx", tmp_path)
+    assert re.fullmatch(r"material-buenas-practicas-csst-\d{4}-\d\d-\d\d\.docx", docx.name)
+    properties = WordDocument(str(docx)).core_properties
+    assert properties.title.startswith("Buenas prácticas de CSST") and properties.author == ""
+    markdown = download(page, "#download-md", tmp_path).read_text(encoding="utf-8")
+    assert "Preparado el" in markdown and "## Fuentes" in markdown and "Sources" not in markdown
+    page.locator("#ui-language").get_by_text("English").click()
+    page.get_by_role("tab", name="Handout (1)").wait_for(timeout=15_000)
+
+
 def test_planted_markup_stays_text_and_never_runs(page):
     search(page, "recicladores cooperativas formalizar", wait=True)
     results = page.locator("#results")

@@ -98,7 +98,7 @@ def test_answer_html_shows_markers_language_and_citations(keyword_searcher):
 
 def test_the_handout_list_renders_hostile_text_inert():
     from compendium.handout import HandoutItem
-    from compendium.webapp import handout_html
+    from compendium.views import render_handout
 
     hostile = '<script>window.__xss = 1</script><img src=x onerror="alert(1)"> ${window.__xss}'
     item = HandoutItem(
@@ -113,7 +113,7 @@ def test_the_handout_list_renders_hostile_text_inert():
         lang='es" onmouseover="alert(2)',
         citation=hostile,
     )
-    html = handout_html([item], "en")
+    html = render_handout([item], "en")
     assert "<script>" not in html and "<img" not in html and "${" not in html
     assert 'onmouseover="' not in html
     assert "&lt;script&gt;" in html
@@ -194,3 +194,17 @@ def test_every_practice_row_opens_its_card(seed_document):
     card = seed_document.cards[0]
     assert f'data-action="open" data-target="{escape(card.card_id)}"' in html
     assert 'data-label="Autor"' in html and "<th>Idioma</th>" in html
+
+
+def test_each_handout_quote_can_move_up_or_down_or_be_removed(keyword_searcher):
+    from compendium.handout import HandoutItem
+    from compendium.views import render_handout
+
+    items = [HandoutItem.from_chunk(chunk) for chunk in keyword_searcher.chunks[:3]]
+    html = render_handout(items, "es", dropped=1)
+    assert html.count('data-action="remove"') == 3 and 'aria-label="Bajar la cita 2"' in html
+    assert re.search(r'data-action="up" data-target="0"[^>]* disabled', html)
+    assert re.search(r'data-action="down" data-target="2"[^>]* disabled', html)
+    assert not re.search(r'data-action="down" data-target="1"[^>]* disabled', html)
+    assert "1 cita ya no está en la colección" in html and "3 citas en el material" in html
+    assert "El material está vacío" in render_handout([], "es")
