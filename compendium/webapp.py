@@ -38,7 +38,15 @@ from compendium.views import (
     render_results,
     render_status,
 )
-from compendium.webassets import PAGE_ACTIONS, SCROLL_TO_ANSWER, SHOW_CARD, STYLE
+from compendium.webassets import (
+    ANNOUNCE,
+    LIGHT_PAGE,
+    PAGE_ACTIONS,
+    SCROLL_TO_ANSWER,
+    SET_PAGE_LANGUAGE,
+    SHOW_CARD,
+    STYLE,
+)
 
 MAX_UI_QUERY = 500
 DEFAULT_RESULTS = 8
@@ -339,8 +347,8 @@ def build_app(
                         label=text(ui, "results_count"),
                         elem_id="filter-k",
                     )
-                message = gr.HTML(elem_id="message-box")
-                answer_html = gr.HTML(elem_id="answer-box", js_on_load=PAGE_ACTIONS)
+                message = gr.HTML(elem_id="message-box", js_on_load=ANNOUNCE)
+                answer_html = gr.HTML(elem_id="answer-box", js_on_load=ANNOUNCE + PAGE_ACTIONS)
                 results_html = gr.HTML(elem_id="results-box", js_on_load=PAGE_ACTIONS)
             with gr.Tab(text(ui, "tab_practices"), id="practices") as tab_practices:
                 practice_pick = gr.Dropdown(
@@ -359,8 +367,7 @@ def build_app(
                 handout_view = gr.HTML(
                     render_handout([], ui),
                     elem_id="handout-box",
-                    js_on_load=PAGE_ACTIONS,
-                    elem_classes="live",
+                    js_on_load=ANNOUNCE + PAGE_ACTIONS,
                 )
                 with gr.Row():
                     download_md = gr.DownloadButton(
@@ -553,6 +560,10 @@ def build_app(
         ui_lang.change(on_ui_language, [ui_lang], language_outputs, api_visibility="private").then(
             refresh_handout, [handout_store, ui_lang], handout_outputs, api_visibility="private"
         ).then(on_filter, search_inputs, search_outputs, api_visibility="private")
+        # The page's lang attribute follows the interface language, from the first paint on.
+        ui_lang.change(None, [ui_lang], None, js=SET_PAGE_LANGUAGE)
+        demo.load(None, [ui_lang], None, js=SET_PAGE_LANGUAGE)
+        demo.load(None, None, None, js=LIGHT_PAGE)
 
         gr.api(_public_search(handlers), api_name="search")
     return WebApp(demo, handouts)

@@ -7,6 +7,23 @@ be read as one sheet; nothing here touches corpus text.
 from __future__ import annotations
 
 STYLE = """
+/* Contrast AA: the default theme's orange accent (2.8:1 on white) and its grey placeholders and
+   footer (1.9:1) are too faint; these are the theme's own variables, darkened. */
+.gradio-container {
+  --color-accent: #1d4f91;
+  --color-accent-soft: #e8eef7;
+  --border-color-accent: #1d4f91;
+  --button-primary-background-fill: #1d4f91;
+  --button-primary-background-fill-hover: #163d70;
+  --button-primary-border-color: #1d4f91;
+  --button-primary-border-color-hover: #163d70;
+  --button-primary-text-color: #ffffff;
+  --input-placeholder-color: #5f6368;
+  --body-text-color-subdued: #555b63;
+  --checkbox-background-color-selected: #1d4f91;
+  --checkbox-border-color-selected: #1d4f91;
+  --slider-color: #1d4f91;
+}
 #header { flex-wrap: wrap; gap: 4px 16px; align-items: flex-start; }
 #title { flex: 1 1 300px; min-width: 0; }
 #ui-language { flex: 0 0 auto; width: auto; }
@@ -30,7 +47,7 @@ STYLE = """
 .marker, .excerpt .rank { font-weight: 600; }
 a.marker { color: #1d4f91; text-decoration: underline; }
 .quote-lead { font-style: italic; }
-.lang-tag { font-size: 0.8em; color: #444; border: 1px solid #999; border-radius: 3px; padding: 0 3px; white-space: nowrap; }
+.lang-tag { font-size: max(12px, 0.85em); color: #444; border: 1px solid #999; border-radius: 3px; padding: 0 3px; white-space: nowrap; }
 .results-heading { font-size: 1.1em; margin: 0.8em 0 0.2em; }
 .practice { border: 1px solid #ccc; border-radius: 6px; padding: 0.6em 0.9em; margin: 0.6em 0; }
 .practice-head h3 { margin: 0 0 0.2em; }
@@ -49,7 +66,7 @@ button.action:disabled { color: #1e5b32; border-color: #1e7a45; background: #f3f
 .card-section { margin: 0.8em 0; }
 .card-section h3 { font-size: 1.05em; margin: 0 0 0.2em; }
 .card-section.is-match { background: #fff9d6; border-left: 4px solid #a36f00; padding: 0.2em 0.6em; scroll-margin-top: 8px; }
-.match-badge { font-size: 0.85em; font-weight: normal; color: #4a3000; border: 1px solid #a36f00; border-radius: 3px;
+.match-badge { font-size: max(12px, 0.85em); font-weight: normal; color: #4a3000; border: 1px solid #a36f00; border-radius: 3px;
   padding: 0 4px; white-space: nowrap; }
 .practice-list button.action { border: none; padding: 0; min-height: 0; text-align: left; text-decoration: underline; }
 .practice-list { border-collapse: collapse; width: 100%; }
@@ -116,3 +133,23 @@ watch('value', () => {
   requestAnimationFrame(show);
 });
 """
+
+#: Prepended to the ``js_on_load`` of the blocks whose news a screen reader should read out
+#: (the answer, messages, the handout). Set on the block's own element, which stays while its
+#: content is replaced: a live region must exist before it changes.
+ANNOUNCE = """
+element.setAttribute('aria-live', 'polite');
+"""
+
+#: After the interface language changes: the page's own language, for screen readers and
+#: hyphenation. Runs in the browser only.
+SET_PAGE_LANGUAGE = """(lang) => { document.documentElement.lang = lang; }"""
+
+#: On load: this page's colours are drawn for a light background (the answer, the passages,
+#: the highlights), so Gradio's dark mode, which follows the system, would leave their text
+#: unreadable; the page stays light.
+LIGHT_PAGE = """() => {
+  const light = () => document.body.classList.remove('dark');
+  light();
+  new MutationObserver(light).observe(document.body, {attributes: true, attributeFilter: ['class']});
+}"""

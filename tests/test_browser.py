@@ -275,13 +275,18 @@ def test_the_handout_survives_a_reload_and_its_quotes_move_and_go(page):
     shot(page, "desktop-handout-after-reload")
 
 
-def test_a_handout_is_never_shared_with_another_browser(browser, running_app, page):
+def test_another_browser_has_its_own_empty_handout_and_a_system_dark_mode_stays_readable(
+    browser, running_app, page
+):
     assert page.get_by_role("tab", name="Handout (1)").count() == 1
-    context, other = _open(browser, running_app["url"], DESKTOP)
+    # A second profile, as another user's browser would be; this one asks for dark mode.
+    context, other = _open(browser, running_app["url"], DESKTOP, color_scheme="dark")
     try:
         other.get_by_role("tab", name="Handout").click()
         assert "The handout is empty" in other.locator("#handout-box").inner_text()
         assert other.get_by_role("tab", name="Handout (1)").count() == 0
+        search(other, QUESTION, wait=True)
+        assert other.evaluate(AUDIT) == []
     finally:
         context.close()
 
@@ -322,10 +327,104 @@ def test_planted_markup_stays_text_and_never_runs(page):
     assert results.locator("script, img").count() == 0
 
 
+# Every visible text (and placeholder): its size in px and its contrast against the colours
+# behind it, measured as WCAG 2 does; disabled controls are exempt, as WCAG has them.
+AUDIT = r"""() => {
+  const rgba = (css) => {
+    const match = css.match(/rgba?\(([^)]+)\)/);
+    if (!match) return null;
+    const parts = match[1].split(/[ ,\/]+/).filter(Boolean).map(Number);
+    return [parts[0], parts[1], parts[2], parts.length > 3 ? parts[3] : 1];
+  };
+  const luminance = (rgb) => {
+    const linear = (v) => (v /= 255) <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    return 0.2126 * linear(rgb[0]) + 0.7152 * linear(rgb[1]) + 0.0722 * linear(rgb[2]);
+  };
+  const behind = (element) => {  // the colours behind an element, composed up to an opaque one
+    const layers = [];
+    for (let e = element; e; e = e.parentElement) {
+      const colour = rgba(getComputedStyle(e).backgroundColor);
+      if (colour && colour[3] > 0) { layers.push(colour); if (colour[3] >= 1) break; }
+    }
+    return layers.reverse().reduce((base, c) => base.map((v, i) => c[i] * c[3] + v * (1 - c[3])), [255, 255, 255]);
+  };
+  const shown = (element) => {
+    const box = element.getBoundingClientRect();
+    if (!box.width || !box.height || element.closest('[disabled], .visually-hidden, svg')) return false;
+    for (let e = element; e; e = e.parentElement) {
+      const style = getComputedStyle(e);
+      if (style.visibility === 'hidden' || style.display === 'none' || parseFloat(style.opacity) === 0) return false;
+    }
+    return true;
+  };
+  const problems = new Set();
+  const check = (element, css, what) => {
+    const style = getComputedStyle(element), size = parseFloat(style.fontSize);
+    const text = rgba(css), ground = behind(element);
+    const alpha = text[3] * parseFloat(style.opacity);
+    const seen = text.slice(0, 3).map((v, i) => v * alpha + ground[i] * (1 - alpha));
+    const [light, dark] = [luminance(seen), luminance(ground)].sort((a, b) => b - a);
+    const ratio = (light + 0.05) / (dark + 0.05);
+    const large = size >= 24 || (parseInt(style.fontWeight) >= 700 && size >= 18.66);
+    if (size < 12) problems.add(`${size}px: ${what}`);
+    if (ratio < (large ? 3 : 4.5)) problems.add(`contrast ${ratio.toFixed(2)}: ${what}`);
+  };
+  for (const element of document.querySelectorAll('body *')) {
+    if (!shown(element)) continue;
+    const own = [...element.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent.trim()).join(' ').trim();
+    const name = `${element.tagName.toLowerCase()}#${element.id}.${[...element.classList].join('.')}`;
+    if (own) check(element, getComputedStyle(element).color, `${name} “${own.slice(0, 30)}”`);
+    if (element.placeholder && !element.value) {
+      check(element, getComputedStyle(element, '::placeholder').color, `placeholder of ${name}`);
+    }
+  }
+  return [...problems];
+}"""
+
+
+def audit_tabs(page) -> list[str]:
+    problems = []
+    for tab in ("Search", "Practices", "Handout"):
+        page.get_by_role("tab", name=tab).click()
+        page.wait_for_timeout(300)
+        problems += [f"{tab}: {problem}" for problem in page.evaluate(AUDIT)]
+    page.get_by_role("tab", name="Search").click()
+    return problems
+
+
+def test_text_is_12_px_or_more_with_aa_contrast_and_the_answer_is_announced(page):
+    search(page, QUESTION, wait=True)
+    assert (
+        page.evaluate(
+            "() => document.querySelector('#answer').closest('[aria-live]').getAttribute('aria-live')"
+        )
+        == "polite"
+    )
+    page.locator("#filters > button").click()
+    page.locator("#status-line summary").click()
+    page.locator("#results button[data-action=open]").first.click()
+    page.locator("#card-view").wait_for(timeout=15_000)
+    assert audit_tabs(page) == []
+    page.locator("#filters > button").click()
+    page.locator("#status-line summary").click()
+
+
+def test_phone_text_is_12_px_or_more_with_aa_contrast(phone):
+    search(phone, "Who funded the family accompaniment strategy?", wait=True)
+    assert audit_tabs(phone) == []
+
+
 def test_interface_switches_to_spanish(page):
+    search(page, QUESTION, wait=True)
     page.locator("#ui-language").get_by_text("Español").click()
     page.get_by_role("tab", name="Buscar").wait_for(timeout=10_000)
     assert page.locator("#search-button").inner_text().strip() == "Buscar"
+    assert page.evaluate("() => document.documentElement.lang") == "es"
+    # The passages shown are drawn again in the new language.
+    page.wait_for_function(
+        "() => document.querySelector('#passage-1 .section-name')?.innerText === 'Resultados'", timeout=30_000
+    )
+    assert "Añadir al material" in page.locator("#passage-1").inner_text()
     page.locator("#ui-language").get_by_text("English").click()
     page.get_by_role("tab", name="Search").wait_for(timeout=10_000)
 
@@ -369,6 +468,8 @@ def test_phone_search_brings_the_answer_into_view_without_side_clipping(phone):
     assert phone.evaluate(CLIPPED) == []
     assert phone.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     shot(phone, "phone-answer")
+    phone.locator("#passage-1 button[data-action=add]").tap()
+    phone.get_by_role("tab", name="Handout (1)").wait_for(timeout=15_000)
 
 
 def test_phone_practices_and_handout_tabs_fit_the_width(phone):
