@@ -11,6 +11,7 @@ from a temp folder of its own, and answers only the routes its page and its publ
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -202,6 +203,23 @@ class Handlers:
                 refs.append(HandoutRef(chunk.chunk_id, quote["start"], quote["end"]))
         return refs
 
+    def handout_after(
+        self, records: list[Any] | None, action: Action, answer: dict[str, Any] | None = None
+    ) -> list[HandoutRef] | None:
+        """The handout's refs once ``action`` is done: a passage or the answer's quotes added,
+        a quote moved up or down or removed; ``None`` for an action that is not about it."""
+        refs = self.handout(records).refs
+        number = action.number()
+        if action.kind == "add":
+            return added(refs, self.passage_refs([action.target]))
+        if action.kind == "add-answer":
+            return added(refs, self.answer_refs(answer or {}))
+        if action.kind in {"up", "down"} and number is not None:
+            return moved(refs, number, -1 if action.kind == "up" else 1)
+        if action.kind == "remove" and number is not None:
+            return removed(refs, number)
+        return None
+
     def handout(self, records: list[Any] | None) -> Handout:
         """The handout ``records`` (as the browser keeps them) point at, rebuilt from the index."""
         return resolve(records or [], self.chunks)
@@ -277,296 +295,377 @@ def build_app(
     handouts = _handouts_folder()
     handlers = Handlers(searcher, ExportStore(handouts, limits))
     status = searcher.status()
-
     # No analytics or update checks: the app must not call out, and often cannot.
     with gr.Blocks(title=text(ui, "title"), analytics_enabled=False) as demo:
-        with gr.Row(elem_id="header", equal_height=False):
-            header = gr.Markdown(_header(ui), elem_id="title", scale=4, min_width=240)
-            ui_lang = gr.Radio(
-                [("English", "en"), ("Español", "es")],
-                value=ui,
-                label=text(ui, "ui_language"),
-                elem_id="ui-language",
-                container=False,
-                scale=0,
-                min_width=200,
-            )
-        hits_state = gr.State([])
-        answer_state = gr.State({})
-        handout_store = gr.BrowserState([], storage_key=HANDOUT_STORAGE_KEY, secret=HANDOUT_STORAGE_SECRET)
-        with gr.Tabs() as tabs:
-            with gr.Tab(text(ui, "tab_search"), id="search") as tab_search:
-                with gr.Row():
-                    query = gr.Textbox(
-                        label=text(ui, "question"),
-                        placeholder=text(ui, "placeholder"),
-                        scale=5,
-                        elem_id="query",
-                        lines=1,
-                    )
-                    search_button = gr.Button(
-                        text(ui, "search"), variant="primary", scale=1, elem_id="search-button"
-                    )
-                # The question box comes first; what is indexed is one short line under it.
-                status_html = gr.HTML(render_status(status, ui, corpus), elem_id="status-box")
-                # Plain buttons, not gr.Examples: those load through a route the app does not
-                # serve, and filling the box is not enough; a click here asks the question.
-                examples = gr.HTML(
-                    render_examples(EXAMPLE_QUESTIONS, ui), elem_id="examples", js_on_load=PAGE_ACTIONS
-                )
-                with gr.Accordion(text(ui, "filters"), open=False, elem_id="filters") as filters_box:
-                    langs = gr.CheckboxGroup(
-                        handlers.language_choices(ui), label=text(ui, "languages"), elem_id="filter-langs"
-                    )
-                    sections = gr.Dropdown(
-                        handlers.section_choices(ui),
-                        value=[],
-                        multiselect=True,
-                        label=text(ui, "sections"),
-                        elem_id="filter-sections",
-                    )
-                    countries = gr.Dropdown(
-                        handlers.country_choices(),
-                        value=[],
-                        multiselect=True,
-                        label=text(ui, "countries"),
-                        elem_id="filter-countries",
-                    )
-                    practices = gr.Dropdown(
-                        handlers.practice_choices(ui),
-                        value=[],
-                        multiselect=True,
-                        label=text(ui, "practices"),
-                        elem_id="filter-practices",
-                    )
-                    k = gr.Slider(
-                        1,
-                        20,
-                        value=DEFAULT_RESULTS,
-                        step=1,
-                        label=text(ui, "results_count"),
-                        elem_id="filter-k",
-                    )
-                message = gr.HTML(elem_id="message-box", js_on_load=ANNOUNCE)
-                answer_html = gr.HTML(elem_id="answer-box", js_on_load=ANNOUNCE + PAGE_ACTIONS)
-                results_html = gr.HTML(elem_id="results-box", js_on_load=PAGE_ACTIONS)
-            with gr.Tab(text(ui, "tab_practices"), id="practices") as tab_practices:
-                practice_pick = gr.Dropdown(
-                    handlers.practice_choices(ui), value=None, label=text(ui, "card"), elem_id="practice-pick"
-                )
-                card_html = gr.HTML(
-                    render_message(text(ui, "pick_practice")), elem_id="card-box", js_on_load=SHOW_CARD
-                )
-                list_header = gr.Markdown(f"### {text(ui, 'practice_list')}")
-                practice_list = gr.HTML(
-                    render_practice_list(handlers.documents(), ui),
-                    elem_id="practice-table",
-                    js_on_load=PAGE_ACTIONS,
-                )
-            with gr.Tab(text(ui, "tab_handout"), id="handout") as tab_handout:
-                handout_view = gr.HTML(
-                    render_handout([], ui),
-                    elem_id="handout-box",
-                    js_on_load=ANNOUNCE + PAGE_ACTIONS,
-                )
-                with gr.Row():
-                    download_md = gr.DownloadButton(
-                        text(ui, "download_md"), elem_id="download-md", interactive=False
-                    )
-                    download_docx = gr.DownloadButton(
-                        text(ui, "download_docx"), elem_id="download-docx", interactive=False
-                    )
-                    clear = gr.Button(text(ui, "clear_handout"), elem_id="clear-handout")
-
-        # -- search: the button, Enter, an example, a filter ------------------------------------
-        def on_search(q, lang_ui, lang_filter, section_filter, country_filter, practice_filter, count):
-            view = handlers.search(
-                q, lang_ui, lang_filter, section_filter, country_filter, practice_filter, count
-            )
-            hits = [
-                {"chunk_id": h.chunk.chunk_id, "doc_id": h.chunk.doc_id, "section": h.chunk.section}
-                for h in view.hits
-            ]
-            answer = view.answer.to_dict() if view.answer and view.answer.clear else {}
-            return view.message, view.answer_html, view.results_html, hits, answer
-
-        def on_filter(q, *rest):
-            # A filter changed: search again if there is a question, else leave the page be.
-            if not " ".join((q or "").split()):
-                return tuple(gr.skip() for _ in search_outputs)
-            return on_search(q, *rest)
-
-        search_outputs = [message, answer_html, results_html, hits_state, answer_state]
-        search_inputs = [query, ui_lang, langs, sections, countries, practices, k]
-        for trigger in (search_button.click, query.submit):
-            trigger(on_search, search_inputs, search_outputs, api_visibility="private").then(
-                None, js=SCROLL_TO_ANSWER
-            )
-
-        def on_example(
-            lang_ui, lang_filter, section_filter, country_filter, practice_filter, count, evt: gr.EventData
-        ):
-            action = Action.parse(getattr(evt, "_data", None))
-            number = action.number() if action and action.kind == "example" else None
-            if number is None or number >= len(EXAMPLE_QUESTIONS):
-                return (gr.skip(),) * (1 + len(search_outputs))
-            question = EXAMPLE_QUESTIONS[number]
-            filters = (lang_filter, section_filter, country_filter, practice_filter, count)
-            return (question, *on_search(question, lang_ui, *filters))
-
-        examples.click(
-            on_example, search_inputs[1:], [query, *search_outputs], api_visibility="private"
-        ).then(None, js=SCROLL_TO_ANSWER)
-        for trigger in (langs.input, sections.input, countries.input, practices.input, k.release):
-            trigger(on_filter, search_inputs, search_outputs, api_visibility="private")
-
-        # -- the practices tab ----------------------------------------------------------------
-        def show_card(doc_id, lang_ui, hits):
-            matched = [hit["section"] for hit in hits or [] if hit["doc_id"] == doc_id]
-            return (
-                handlers.card_html(doc_id, lang_ui, matched)
-                if doc_id
-                else render_message(text(lang_ui, "pick_practice"))
-            )
-
-        practice_pick.input(
-            show_card, [practice_pick, ui_lang, hits_state], [card_html], api_visibility="private"
+        page = _Page(
+            **_header_row(ui),
+            hits_state=gr.State([]),
+            answer_state=gr.State({}),
+            handout_store=gr.BrowserState([], storage_key=HANDOUT_STORAGE_KEY, secret=HANDOUT_STORAGE_SECRET),
+            **_tabs(handlers, ui, render_status(status, ui, corpus)),
         )
-
-        def on_list_action(lang_ui, hits, evt: gr.EventData):
-            """A practice's row in the list: show its card above, as the dropdown would."""
-            action = Action.parse(getattr(evt, "_data", None))
-            if action is None or action.kind != "open":
-                return gr.skip(), gr.skip()
-            return show_card(action.target, lang_ui, hits), gr.update(value=action.target)
-
-        practice_list.click(
-            on_list_action, [ui_lang, hits_state], [card_html, practice_pick], api_visibility="private"
-        )
-
-        # -- the handout ----------------------------------------------------------------------
-        def refresh_handout(records, lang_ui, request: gr.Request):
-            """The handout ``records`` point at: shown, written as files in the interface
-            language, and kept in the browser as the refs that still resolve."""
-            handout = handlers.handout(records)
-            session = getattr(request, "session_hash", None)
-            md_path, docx_path = handlers.export(handout.items, session, lang_ui)
-            return (
-                [ref.to_dict() for ref in handout.refs],
-                render_handout(handout.items, lang_ui, dropped=handout.dropped, full_at=MAX_ITEMS),
-                _download(text(lang_ui, "download_md"), md_path),
-                _download(text(lang_ui, "download_docx"), docx_path),
-                gr.update(label=_tab_handout_label(lang_ui, len(handout.items))),
-            )
-
-        handout_outputs = [handout_store, handout_view, download_md, download_docx, tab_handout]
-        card_outputs = [card_html, practice_pick, tabs]
-
-        def on_page_action(records, hits, answer, lang_ui, request: gr.Request, evt: gr.EventData):
-            """A button in the answer or the results: add to the handout, or open a practice."""
-            action = Action.parse(getattr(evt, "_data", None))
-            skip_card = (gr.skip(),) * len(card_outputs)
-            if action is None:
-                return (gr.skip(),) * len(handout_outputs) + skip_card
-            if action.kind == "open":
-                card = show_card(action.target, lang_ui, hits)
-                opened = (card, gr.update(value=action.target), gr.Tabs(selected="practices"))
-                return (gr.skip(),) * len(handout_outputs) + opened
-            refs = handlers.handout(records).refs
-            new = (
-                handlers.passage_refs([action.target])
-                if action.kind == "add"
-                else handlers.answer_refs(answer)
-            )
-            merged = added(refs, new)
-            return refresh_handout([ref.to_dict() for ref in merged], lang_ui, request) + skip_card
-
-        for html in (answer_html, results_html):
-            html.click(
-                on_page_action,
-                [handout_store, hits_state, answer_state, ui_lang],
-                handout_outputs + card_outputs,
-                api_visibility="private",
-            )
-
-        def on_clear(lang_ui, request: gr.Request):
-            return refresh_handout([], lang_ui, request)
-
-        clear.click(on_clear, [ui_lang], handout_outputs, api_visibility="private")
-
-        def on_handout_action(records, lang_ui, request: gr.Request, evt: gr.EventData):
-            """Move a quote up or down, or remove it."""
-            action = Action.parse(getattr(evt, "_data", None))
-            number = action.number() if action else None
-            if action is None or number is None or action.kind not in {"up", "down", "remove"}:
-                return (gr.skip(),) * len(handout_outputs)
-            refs = handlers.handout(records).refs
-            if action.kind == "remove":
-                changed = removed(refs, number)
-            else:
-                changed = moved(refs, number, -1 if action.kind == "up" else 1)
-            return refresh_handout([ref.to_dict() for ref in changed], lang_ui, request)
-
-        handout_view.click(
-            on_handout_action, [handout_store, ui_lang], handout_outputs, api_visibility="private"
-        )
-        # A reload, or a new visit: the browser's stored handout is shown and its files made again.
-        demo.load(refresh_handout, [handout_store, ui_lang], handout_outputs, api_visibility="private")
-
-        # -- the interface language ---------------------------------------------------------
-        def on_ui_language(lang_ui):
-            return (
-                gr.update(label=text(lang_ui, "ui_language")),
-                _header(lang_ui),
-                render_status(status, lang_ui, corpus),
-                gr.update(label=text(lang_ui, "tab_search")),
-                gr.update(label=text(lang_ui, "tab_practices")),
-                gr.update(label=text(lang_ui, "question"), placeholder=text(lang_ui, "placeholder")),
-                gr.update(value=text(lang_ui, "search")),
-                render_examples(EXAMPLE_QUESTIONS, lang_ui),
-                gr.update(label=text(lang_ui, "filters")),
-                gr.update(label=text(lang_ui, "languages"), choices=handlers.language_choices(lang_ui)),
-                gr.update(label=text(lang_ui, "sections"), choices=handlers.section_choices(lang_ui)),
-                gr.update(label=text(lang_ui, "countries")),
-                gr.update(label=text(lang_ui, "practices"), choices=handlers.practice_choices(lang_ui)),
-                gr.update(label=text(lang_ui, "results_count")),
-                gr.update(label=text(lang_ui, "card"), choices=handlers.practice_choices(lang_ui)),
-                f"### {text(lang_ui, 'practice_list')}",
-                render_practice_list(handlers.documents(), lang_ui),
-                gr.update(value=text(lang_ui, "clear_handout")),
-            )
-
-        language_outputs = [
-            ui_lang,
-            header,
-            status_html,
-            tab_search,
-            tab_practices,
-            query,
-            search_button,
-            examples,
-            filters_box,
-            langs,
-            sections,
-            countries,
-            practices,
-            k,
-            practice_pick,
-            list_header,
-            practice_list,
-            clear,
-        ]
-        # Then the handout (its view and its files) and the shown results again, in the new language.
-        ui_lang.change(on_ui_language, [ui_lang], language_outputs, api_visibility="private").then(
-            refresh_handout, [handout_store, ui_lang], handout_outputs, api_visibility="private"
-        ).then(on_filter, search_inputs, search_outputs, api_visibility="private")
+        _wire_search(page, handlers)
+        _wire_practices(page, handlers)
+        _wire_handout(page, handlers, demo)
+        _wire_language(page, handlers, lambda lang: render_status(status, lang, corpus))
         # The page's lang attribute follows the interface language, from the first paint on.
-        ui_lang.change(None, [ui_lang], None, js=SET_PAGE_LANGUAGE)
-        demo.load(None, [ui_lang], None, js=SET_PAGE_LANGUAGE)
+        demo.load(None, [page.ui_lang], None, js=SET_PAGE_LANGUAGE)
         demo.load(None, None, None, js=LIGHT_PAGE)
-
         gr.api(_public_search(handlers), api_name="search")
     return WebApp(demo, handouts)
+
+
+@dataclass
+class _Page:
+    """The components :func:`build_app` lays out, for the functions that wire their events."""
+
+    header: gr.Markdown
+    ui_lang: gr.Radio
+    hits_state: gr.State
+    answer_state: gr.State
+    handout_store: gr.BrowserState
+    tabs: gr.Tabs
+    tab_search: gr.Tab
+    tab_practices: gr.Tab
+    tab_handout: gr.Tab
+    query: gr.Textbox
+    search_button: gr.Button
+    status_html: gr.HTML
+    examples: gr.HTML
+    filters_box: gr.Accordion
+    langs: gr.CheckboxGroup
+    sections: gr.Dropdown
+    countries: gr.Dropdown
+    practices: gr.Dropdown
+    k: gr.Slider
+    message: gr.HTML
+    answer_html: gr.HTML
+    results_html: gr.HTML
+    practice_pick: gr.Dropdown
+    card_html: gr.HTML
+    list_header: gr.Markdown
+    practice_list: gr.HTML
+    handout_view: gr.HTML
+    download_md: gr.DownloadButton
+    download_docx: gr.DownloadButton
+    clear: gr.Button
+
+    @property
+    def search_inputs(self) -> list[Any]:
+        return [self.query, self.ui_lang, self.langs, self.sections, self.countries, self.practices, self.k]
+
+    @property
+    def search_outputs(self) -> list[Any]:
+        return [self.message, self.answer_html, self.results_html, self.hits_state, self.answer_state]
+
+    @property
+    def handout_outputs(self) -> list[Any]:
+        return [self.handout_store, self.handout_view, self.download_md, self.download_docx, self.tab_handout]
+
+    @property
+    def card_outputs(self) -> list[Any]:
+        return [self.card_html, self.practice_pick, self.tabs]
+
+
+# -- layout ---------------------------------------------------------------------------------
+def _header_row(ui: str) -> dict[str, Any]:
+    with gr.Row(elem_id="header", equal_height=False):
+        header = gr.Markdown(_header(ui), elem_id="title", scale=4, min_width=240)
+        ui_lang = gr.Radio(
+            [("English", "en"), ("Español", "es")],
+            value=ui,
+            label=text(ui, "ui_language"),
+            elem_id="ui-language",
+            container=False,
+            scale=0,
+            min_width=200,
+        )
+    return {"header": header, "ui_lang": ui_lang}
+
+
+def _tabs(handlers: Handlers, ui: str, status_html: str) -> dict[str, Any]:
+    with gr.Tabs() as tabs:
+        with gr.Tab(text(ui, "tab_search"), id="search") as tab_search:
+            parts = _search_tab(handlers, ui, status_html)
+        with gr.Tab(text(ui, "tab_practices"), id="practices") as tab_practices:
+            parts |= _practices_tab(handlers, ui)
+        with gr.Tab(text(ui, "tab_handout"), id="handout") as tab_handout:
+            parts |= _handout_tab(ui)
+    return parts | {
+        "tabs": tabs,
+        "tab_search": tab_search,
+        "tab_practices": tab_practices,
+        "tab_handout": tab_handout,
+    }
+
+
+def _search_tab(handlers: Handlers, ui: str, status_html: str) -> dict[str, Any]:
+    with gr.Row():
+        query = gr.Textbox(
+            label=text(ui, "question"), placeholder=text(ui, "placeholder"), scale=5, elem_id="query", lines=1
+        )
+        search_button = gr.Button(text(ui, "search"), variant="primary", scale=1, elem_id="search-button")
+    parts = {
+        "query": query,
+        "search_button": search_button,
+        # The question box comes first; what is indexed is one short line under it.
+        "status_html": gr.HTML(status_html, elem_id="status-box"),
+        # Plain buttons, not gr.Examples: those load through a route the app does not serve,
+        # and filling the box is not enough; a click here asks the question.
+        "examples": gr.HTML(
+            render_examples(EXAMPLE_QUESTIONS, ui), elem_id="examples", js_on_load=PAGE_ACTIONS
+        ),
+    }
+    with gr.Accordion(text(ui, "filters"), open=False, elem_id="filters") as filters_box:
+        parts |= _filters(handlers, ui)
+    return parts | {
+        "filters_box": filters_box,
+        "message": gr.HTML(elem_id="message-box", js_on_load=ANNOUNCE),
+        "answer_html": gr.HTML(elem_id="answer-box", js_on_load=ANNOUNCE + PAGE_ACTIONS),
+        "results_html": gr.HTML(elem_id="results-box", js_on_load=PAGE_ACTIONS),
+    }
+
+
+def _filters(handlers: Handlers, ui: str) -> dict[str, Any]:
+    def many(choices: list[tuple[str, str]], key: str, elem_id: str) -> gr.Dropdown:
+        return gr.Dropdown(choices, value=[], multiselect=True, label=text(ui, key), elem_id=elem_id)
+
+    return {
+        "langs": gr.CheckboxGroup(
+            handlers.language_choices(ui), label=text(ui, "languages"), elem_id="filter-langs"
+        ),
+        "sections": many(handlers.section_choices(ui), "sections", "filter-sections"),
+        "countries": many(handlers.country_choices(), "countries", "filter-countries"),
+        "practices": many(handlers.practice_choices(ui), "practices", "filter-practices"),
+        "k": gr.Slider(
+            1, 20, value=DEFAULT_RESULTS, step=1, label=text(ui, "results_count"), elem_id="filter-k"
+        ),
+    }
+
+
+def _practices_tab(handlers: Handlers, ui: str) -> dict[str, Any]:
+    # value=None: left to itself a dropdown shows its first choice as if it were chosen.
+    return {
+        "practice_pick": gr.Dropdown(
+            handlers.practice_choices(ui), value=None, label=text(ui, "card"), elem_id="practice-pick"
+        ),
+        "card_html": gr.HTML(
+            render_message(text(ui, "pick_practice")), elem_id="card-box", js_on_load=SHOW_CARD
+        ),
+        "list_header": gr.Markdown(f"### {text(ui, 'practice_list')}"),
+        "practice_list": gr.HTML(
+            render_practice_list(handlers.documents(), ui), elem_id="practice-table", js_on_load=PAGE_ACTIONS
+        ),
+    }
+
+
+def _handout_tab(ui: str) -> dict[str, Any]:
+    view = gr.HTML(render_handout([], ui), elem_id="handout-box", js_on_load=ANNOUNCE + PAGE_ACTIONS)
+    with gr.Row():
+        download_md = gr.DownloadButton(text(ui, "download_md"), elem_id="download-md", interactive=False)
+        download_docx = gr.DownloadButton(
+            text(ui, "download_docx"), elem_id="download-docx", interactive=False
+        )
+        clear = gr.Button(text(ui, "clear_handout"), elem_id="clear-handout")
+    return {"handout_view": view, "download_md": download_md, "download_docx": download_docx, "clear": clear}
+
+
+# -- events ---------------------------------------------------------------------------------
+def _action(evt: gr.EventData) -> Action | None:
+    return Action.parse(getattr(evt, "_data", None))
+
+
+def _skip(count: int) -> tuple[Any, ...]:
+    return (gr.skip(),) * count
+
+
+def _wire_search(page: _Page, handlers: Handlers) -> None:
+    """The Search button, Enter, an example, and a filter change all search."""
+    outputs = page.search_outputs
+
+    def on_search(q, lang_ui, lang_filter, section_filter, country_filter, practice_filter, count):
+        view = handlers.search(
+            q, lang_ui, lang_filter, section_filter, country_filter, practice_filter, count
+        )
+        hits = [
+            {"chunk_id": h.chunk.chunk_id, "doc_id": h.chunk.doc_id, "section": h.chunk.section}
+            for h in view.hits
+        ]
+        answer = view.answer.to_dict() if view.answer and view.answer.clear else {}
+        return view.message, view.answer_html, view.results_html, hits, answer
+
+    def on_filter(q, *rest):
+        # A filter changed: search again if there is a question, else leave the page be.
+        return on_search(q, *rest) if " ".join((q or "").split()) else _skip(len(outputs))
+
+    def on_example(
+        lang_ui, lang_filter, section_filter, country_filter, practice_filter, count, evt: gr.EventData
+    ):
+        action = _action(evt)
+        number = action.number() if action and action.kind == "example" else None
+        if number is None or number >= len(EXAMPLE_QUESTIONS):
+            return _skip(1 + len(outputs))
+        question = EXAMPLE_QUESTIONS[number]
+        filters = (lang_filter, section_filter, country_filter, practice_filter, count)
+        return (question, *on_search(question, lang_ui, *filters))
+
+    inputs = page.search_inputs
+    for trigger in (page.search_button.click, page.query.submit):
+        trigger(on_search, inputs, outputs, api_visibility="private").then(None, js=SCROLL_TO_ANSWER)
+    page.examples.click(on_example, inputs[1:], [page.query, *outputs], api_visibility="private").then(
+        None, js=SCROLL_TO_ANSWER
+    )
+    for trigger in (
+        page.langs.input,
+        page.sections.input,
+        page.countries.input,
+        page.practices.input,
+        page.k.release,
+    ):
+        trigger(on_filter, inputs, outputs, api_visibility="private")
+    # After a change of interface language, the shown passages are drawn again in it.
+    page.ui_lang.change(on_filter, inputs, outputs, api_visibility="private")
+
+
+def _show_card(handlers: Handlers, doc_id: str | None, ui: str, hits: list[dict[str, str]] | None) -> str:
+    """A practice's card with the sections the last search matched in it marked."""
+    if not doc_id:
+        return render_message(text(ui, "pick_practice"))
+    matched = [hit["section"] for hit in hits or [] if hit["doc_id"] == doc_id]
+    return handlers.card_html(doc_id, ui, matched)
+
+
+def _wire_practices(page: _Page, handlers: Handlers) -> None:
+    """The picker, a row of the list, and a result's button open a card."""
+
+    def on_pick(doc_id, lang_ui, hits):
+        return _show_card(handlers, doc_id, lang_ui, hits)
+
+    def on_row(lang_ui, hits, evt: gr.EventData):
+        action = _action(evt)
+        if action is None or action.kind != "open":
+            return _skip(2)
+        return _show_card(handlers, action.target, lang_ui, hits), gr.update(value=action.target)
+
+    # .input, not .change: setting the picker from a row or a result must not draw the card twice.
+    page.practice_pick.input(
+        on_pick,
+        [page.practice_pick, page.ui_lang, page.hits_state],
+        [page.card_html],
+        api_visibility="private",
+    )
+    page.practice_list.click(
+        on_row,
+        [page.ui_lang, page.hits_state],
+        [page.card_html, page.practice_pick],
+        api_visibility="private",
+    )
+
+
+def _wire_handout(page: _Page, handlers: Handlers, demo: gr.Blocks) -> None:
+    """Buttons in the answer and the results add to the handout (or open a card); buttons in
+    the handout move and remove; every change rewrites the files and the browser's copy."""
+    outputs = page.handout_outputs
+
+    def refresh(records, lang_ui, request: gr.Request):
+        handout = handlers.handout(records)
+        md_path, docx_path = handlers.export(handout.items, getattr(request, "session_hash", None), lang_ui)
+        return (
+            [ref.to_dict() for ref in handout.refs],
+            render_handout(handout.items, lang_ui, dropped=handout.dropped, full_at=MAX_ITEMS),
+            _download(text(lang_ui, "download_md"), md_path),
+            _download(text(lang_ui, "download_docx"), docx_path),
+            gr.update(label=_tab_handout_label(lang_ui, len(handout.items))),
+        )
+
+    def on_result(records, hits, answer, lang_ui, request: gr.Request, evt: gr.EventData):
+        action = _action(evt)
+        if action is not None and action.kind == "open":
+            card = _show_card(handlers, action.target, lang_ui, hits)
+            return _skip(len(outputs)) + (card, gr.update(value=action.target), gr.Tabs(selected="practices"))
+        refs = handlers.handout_after(records, action, answer) if action else None
+        if refs is None:
+            return _skip(len(outputs) + len(page.card_outputs))
+        return refresh([ref.to_dict() for ref in refs], lang_ui, request) + _skip(len(page.card_outputs))
+
+    def on_item(records, lang_ui, request: gr.Request, evt: gr.EventData):
+        action = _action(evt)
+        refs = handlers.handout_after(records, action) if action else None
+        return (
+            _skip(len(outputs))
+            if refs is None
+            else refresh([ref.to_dict() for ref in refs], lang_ui, request)
+        )
+
+    def on_clear(lang_ui, request: gr.Request):
+        return refresh([], lang_ui, request)
+
+    store, lang = page.handout_store, page.ui_lang
+    for html in (page.answer_html, page.results_html):
+        html.click(
+            on_result,
+            [store, page.hits_state, page.answer_state, lang],
+            outputs + page.card_outputs,
+            api_visibility="private",
+        )
+    page.handout_view.click(on_item, [store, lang], outputs, api_visibility="private")
+    page.clear.click(on_clear, [lang], outputs, api_visibility="private")
+    # A reload or a new visit shows the browser's stored handout and makes its files again;
+    # so does a change of interface language, in the new language.
+    demo.load(refresh, [store, lang], outputs, api_visibility="private")
+    lang.change(refresh, [store, lang], outputs, api_visibility="private")
+
+
+def _wire_language(page: _Page, handlers: Handlers, status: Callable[[str], str]) -> None:
+    """The interface language switch relabels everything (``status``: the status line in a language)."""
+
+    def on_language(lang_ui):
+        def label(key: str, **more: Any) -> dict[str, Any]:
+            return gr.update(label=text(lang_ui, key), **more)
+
+        return (
+            label("ui_language"),
+            _header(lang_ui),
+            status(lang_ui),
+            label("tab_search"),
+            label("tab_practices"),
+            label("question", placeholder=text(lang_ui, "placeholder")),
+            gr.update(value=text(lang_ui, "search")),
+            render_examples(EXAMPLE_QUESTIONS, lang_ui),
+            label("filters"),
+            label("languages", choices=handlers.language_choices(lang_ui)),
+            label("sections", choices=handlers.section_choices(lang_ui)),
+            label("countries"),
+            label("practices", choices=handlers.practice_choices(lang_ui)),
+            label("results_count"),
+            label("card", choices=handlers.practice_choices(lang_ui)),
+            f"### {text(lang_ui, 'practice_list')}",
+            render_practice_list(handlers.documents(), lang_ui),
+            gr.update(value=text(lang_ui, "clear_handout")),
+        )
+
+    outputs = [
+        page.ui_lang,
+        page.header,
+        page.status_html,
+        page.tab_search,
+        page.tab_practices,
+        page.query,
+        page.search_button,
+        page.examples,
+        page.filters_box,
+        page.langs,
+        page.sections,
+        page.countries,
+        page.practices,
+        page.k,
+        page.practice_pick,
+        page.list_header,
+        page.practice_list,
+        page.clear,
+    ]
+    page.ui_lang.change(on_language, [page.ui_lang], outputs, api_visibility="private")
+    page.ui_lang.change(None, [page.ui_lang], None, js=SET_PAGE_LANGUAGE)
 
 
 def launch(app: WebApp, host: str = "127.0.0.1", port: int = 7860, *, block: bool = True):  # type: ignore[no-untyped-def]

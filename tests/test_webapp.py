@@ -44,3 +44,17 @@ def test_filter_choices_are_only_the_values_present_in_the_interface_language(ke
     sections = dict((key, name) for name, key in handlers.section_choices("en"))
     assert sections["funding"] == "Funding" and "other" not in sections
     assert set(sections) == {chunk.section for chunk in keyword_searcher.chunks}
+
+
+def test_handout_actions_add_move_and_remove_by_number(keyword_searcher, tmp_path):
+    handlers = Handlers(keyword_searcher, ExportStore(tmp_path))
+    first, second = (chunk.chunk_id for chunk in keyword_searcher.chunks[:2])
+    refs = handlers.handout_after([], Action("add", first))
+    refs = handlers.handout_after([r.to_dict() for r in refs], Action("add", second))
+    records = [ref.to_dict() for ref in refs]
+    assert [ref.chunk_id for ref in refs] == [first, second]
+    assert [ref.chunk_id for ref in handlers.handout_after(records, Action("up", "1"))] == [second, first]
+    assert [ref.chunk_id for ref in handlers.handout_after(records, Action("remove", "0"))] == [second]
+    assert handlers.handout_after(records, Action("add", "no-such-chunk")) == refs
+    assert handlers.handout_after(records, Action("up", "x")) is None
+    assert handlers.handout_after(records, Action("open", first)) is None
