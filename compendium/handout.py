@@ -6,6 +6,7 @@ document, so material taken to class can be traced back to practice, section and
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -137,21 +138,30 @@ _MAX_ID = 200
 
 @dataclass(frozen=True)
 class HandoutRef:
-    """Where one handout quote lies: ``chunk.text[start:end]``. This is what the browser keeps
-    (small, and it can only ever point at the compendium's own words); the item is rebuilt
-    from the index each time, with its full citation."""
+    """Where one handout quote lies: ``chunk.text[start:end]``, and a digest of that text. This
+    is what the browser keeps (small, and it can only ever point at the compendium's own
+    words); the item is rebuilt from the index each time, with its full citation. The digest
+    catches a passage whose text changed under the same id after a rebuild, so a stored ref
+    never quotes a different fragment than the one chosen."""
 
     chunk_id: str
     start: int
     end: int
+    digest: str
+
+    @classmethod
+    def of(cls, chunk: Chunk, start: int = 0, end: int | None = None) -> HandoutRef:
+        """``chunk.text[start:end]`` (the whole passage by default)."""
+        end = len(chunk.text) if end is None else end
+        return cls(chunk.chunk_id, start, end, quote_digest(chunk.text[start:end]))
 
     @classmethod
     def whole(cls, chunk: Chunk) -> HandoutRef:
         """The whole passage."""
-        return cls(chunk.chunk_id, 0, len(chunk.text))
+        return cls.of(chunk)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"chunk_id": self.chunk_id, "start": self.start, "end": self.end}
+        return {"chunk_id": self.chunk_id, "start": self.start, "end": self.end, "digest": self.digest}
 
     @classmethod
     def parse(cls, record: object) -> HandoutRef | None:
@@ -159,11 +169,27 @@ class HandoutRef:
         if not isinstance(record, dict):
             return None
         chunk_id, start, end = record.get("chunk_id"), record.get("start"), record.get("end")
+        digest = record.get("digest")
         if not isinstance(chunk_id, str) or not 0 < len(chunk_id) <= _MAX_ID:
             return None
         if type(start) is not int or type(end) is not int or not 0 <= start < end:
             return None
-        return cls(chunk_id, start, end)
+        if not isinstance(digest, str) or _DIGEST.fullmatch(digest) is None:
+            return None
+        return cls(chunk_id, start, end, digest)
+
+    def quote_in(self, chunk: Chunk) -> str | None:
+        """The quote this ref names in ``chunk``, or ``None`` if the chunk no longer has it."""
+        text = chunk.text[self.start : self.end]
+        return text if self.end <= len(chunk.text) and quote_digest(text) == self.digest else None
+
+
+_DIGEST = re.compile(r"[0-9a-f]{16}")
+
+
+def quote_digest(text: str) -> str:
+    """A short fingerprint of a quote's text (not a secret: it only tells changed text apart)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -185,13 +211,14 @@ def resolve(records: Iterable[object], chunks: Mapping[str, Chunk], limit: int =
     for record in records:
         ref = HandoutRef.parse(record)
         chunk = chunks.get(ref.chunk_id) if ref else None
-        if ref is None or chunk is None or ref.end > len(chunk.text):
+        quote = ref.quote_in(chunk) if ref and chunk else None
+        if ref is None or quote is None:
             dropped += 1
             continue
         if ref in refs or len(refs) >= limit:
             continue
         refs.append(ref)
-        items.append(HandoutItem.from_chunk(chunk, chunk.text[ref.start : ref.end]))
+        items.append(HandoutItem.from_chunk(chunk, quote))
     return Handout(tuple(items), tuple(refs), dropped)
 
 

@@ -200,7 +200,7 @@ class Handlers:
         for quote in answer.get("quotes", []):
             chunk = self.chunks.get(quote["chunk_id"])
             if chunk is not None and chunk.text[quote["start"] : quote["end"]] == quote["text"]:
-                refs.append(HandoutRef(chunk.chunk_id, quote["start"], quote["end"]))
+                refs.append(HandoutRef.of(chunk, quote["start"], quote["end"]))
         return refs
 
     def handout_after(

@@ -120,12 +120,15 @@ def test_refs_rebuild_the_items_and_drop_what_does_not_resolve(keyword_searcher)
 
     chunks = keyword_searcher.chunk_by_id
     first, second = keyword_searcher.chunks[:2]
-    kept = [HandoutRef.whole(first).to_dict(), {"chunk_id": second.chunk_id, "start": 0, "end": 10}]
+    kept = [HandoutRef.whole(first).to_dict(), HandoutRef.of(second, 0, 10).to_dict()]
+    good = HandoutRef.of(first, 0, 5).to_dict()
     planted = [
-        {"chunk_id": "no-such-chunk", "start": 0, "end": 5},
-        {"chunk_id": first.chunk_id, "start": 0, "end": len(first.text) + 1},
-        {"chunk_id": first.chunk_id, "start": "0", "end": 5},
-        {"chunk_id": first.chunk_id, "start": True, "end": 5},
+        {**good, "chunk_id": "no-such-chunk"},
+        {**good, "end": len(first.text) + 1},
+        {**good, "start": "0"},
+        {**good, "start": True},
+        {**good, "end": 6},  # the text there is no longer the text chosen
+        {key: value for key, value in good.items() if key != "digest"},
         "not a ref",
         None,
     ]
@@ -143,7 +146,7 @@ def test_refs_are_added_once_moved_and_removed_within_bounds(keyword_searcher):
     assert moved([a, b, c], 2, -1) == [a, c, b] and moved([a, b, c], 0, -1) == [a, b, c]
     assert moved([a, b, c], 0, 5) == [b, c, a] and moved([a, b], 7, 1) == [a, b]
     assert removed([a, b, c], 1) == [a, c] and removed([a], 3) == [a]
-    many = [HandoutRef(chunk.chunk_id, 0, 1).to_dict() for chunk in keyword_searcher.chunks]
+    many = [HandoutRef.of(chunk, 0, 1).to_dict() for chunk in keyword_searcher.chunks]
     assert len(resolve(many, keyword_searcher.chunk_by_id, limit=4).refs) == 4
 
 
