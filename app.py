@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from compendium.settings import DEFAULT_CORPUS, DEFAULT_INDEX
 
@@ -34,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     status = searcher.status()
     say(f"{status['practices']} practice(s), {status['chunks']} passages, mode: {status['mode']}")
     try:
-        app = build_app(searcher, ui=args.ui)
+        app = build_app(searcher, ui=args.ui, corpus=str(Path(args.corpus).resolve()))
     except UnsafeFolderError as error:  # a temp folder planted by someone else: never use it
         say(f"cannot start: {error}")
         return 1

@@ -50,7 +50,8 @@ class _Stored:
 
 
 class ExportStore:
-    """The handout files under ``root``: ``root/<session>/handout-<date>.md|.docx``."""
+    """The handout files under ``root``: ``root/<session>/<name>-<date>.md|.docx`` (names from
+    :func:`compendium.handout.file_name`)."""
 
     def __init__(
         self, root: Path, limits: ExportLimits = ExportLimits(), clock: Callable[[], float] = time.time
@@ -60,15 +61,17 @@ class ExportStore:
         self._clock = clock
         self._lock = threading.Lock()  # Gradio runs handlers in several threads
 
-    def export(self, items: Sequence[HandoutItem], session: str) -> tuple[Path | None, Path | None]:
-        """Write ``items`` as the session's handout (Markdown, Word), replacing its previous
-        one; ``(None, None)`` for no items, an invalid session id or an oversized handout."""
+    def export(
+        self, items: Sequence[HandoutItem], session: str, lang: str = "en"
+    ) -> tuple[Path | None, Path | None]:
+        """Write ``items`` as the session's handout (Markdown, Word, in ``lang``), replacing its
+        previous one; ``(None, None)`` for no items, an invalid session id or an oversized handout."""
         if not items or not valid_session(session):
             return None, None
         self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=self.root))
         try:
-            written = [write_markdown(items, staging), write_docx(items, staging)]
+            written = [write_markdown(items, staging, lang=lang), write_docx(items, staging, lang=lang)]
             if sum(path.stat().st_size for path in written) > self.limits.session_bytes:
                 return None, None
             with self._lock:

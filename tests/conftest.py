@@ -204,7 +204,7 @@ def running_app(tmp_path_factory, bundled_embedder):
         patch.setenv("HF_HUB_OFFLINE", "1")
         patch.setenv("HF_HOME", str(root / "hf-home"))
         searcher = Searcher.open([corpus], root / "index", embedder=bundled_embedder)
-    app = build_app(searcher)
+    app = build_app(searcher, corpus=str(corpus))
     port = _free_port()
     launch(app, "127.0.0.1", port, block=False)
     yield {"url": f"http://127.0.0.1:{port}/", "root": root, "searcher": searcher}

@@ -111,3 +111,12 @@ def test_the_app_starts_past_an_unreadable_file_a_bad_file_name_and_a_broken_man
     assert "manifest.json is unreadable" in err
     # A file's line may carry its place in the batch ("[2/3] skipped …").
     assert sum(re.sub(r"^\[\d+/\d+\] ", "", line).startswith("skipped") for line in err.splitlines()) == 2
+
+
+def test_the_api_names_unknown_filter_values(running_app):
+    from gradio_client import Client
+    from gradio_client.exceptions import AppError
+
+    client = Client(running_app["url"], verbose=False)
+    with pytest.raises(AppError, match="unknown lang 'xx'; known: 'en', 'es'"):
+        client.predict("familias", 5, "xx", "", "", "", api_name="/search")

@@ -113,3 +113,71 @@ def test_old_handouts_expire_and_an_oversized_one_is_not_offered(items, tmp_path
     assert _sessions(store) == {"later"}
     tiny = ExportStore(tmp_path / "tiny", ExportLimits(session_bytes=1000))
     assert tiny.export(items, "session1") == (None, None) and tiny.files() == []
+
+
+def test_refs_rebuild_the_items_and_drop_what_does_not_resolve(keyword_searcher):
+    from compendium.handout import HandoutRef, resolve
+
+    chunks = keyword_searcher.chunk_by_id
+    first, second = keyword_searcher.chunks[:2]
+    kept = [HandoutRef.whole(first).to_dict(), HandoutRef.of(second, 0, 10).to_dict()]
+    good = HandoutRef.of(first, 0, 5).to_dict()
+    planted = [
+        {**good, "chunk_id": "no-such-chunk"},
+        {**good, "end": len(first.text) + 1},
+        {**good, "start": "0"},
+        {**good, "start": True},
+        {**good, "end": 6},  # the text there is no longer the text chosen
+        {key: value for key, value in good.items() if key != "digest"},
+        "not a ref",
+        None,
+    ]
+    handout = resolve([*kept, *planted, kept[0]], chunks)
+    assert [item.quote for item in handout.items] == [first.text, second.text[:10]]
+    assert [ref.to_dict() for ref in handout.refs] == kept and handout.dropped == len(planted)
+    assert handout.items[0].citation == first.citation
+
+
+def test_refs_are_added_once_moved_and_removed_within_bounds(keyword_searcher):
+    from compendium.handout import HandoutRef, added, moved, removed, resolve
+
+    a, b, c = (HandoutRef.whole(chunk) for chunk in keyword_searcher.chunks[:3])
+    assert added([a], [a, b, c], limit=2) == [a, b]
+    assert moved([a, b, c], 2, -1) == [a, c, b] and moved([a, b, c], 0, -1) == [a, b, c]
+    assert moved([a, b, c], 0, 5) == [b, c, a] and moved([a, b], 7, 1) == [a, b]
+    assert removed([a, b, c], 1) == [a, c] and removed([a], 3) == [a]
+    many = [HandoutRef.of(chunk, 0, 1).to_dict() for chunk in keyword_searcher.chunks]
+    assert len(resolve(many, keyword_searcher.chunk_by_id, limit=4).refs) == 4
+
+
+def test_the_files_speak_the_interface_language_and_are_named_for_what_they_are(items, tmp_path):
+    from datetime import date
+
+    from compendium.handout import file_name
+
+    spanish = to_markdown(items, today=date(2025, 12, 2), lang="es")
+    assert spanish.startswith("# Buenas prácticas de CSST")
+    assert "Preparado el 2 de diciembre de 2025 a partir del compendio." in spanish
+    assert "## Fuentes" in spanish and "sección “Resultados”" in spanish and "en español" in spanish
+    assert "Prepared on" not in spanish and "Sources" not in spanish
+    english = to_markdown(items, today=date(2025, 12, 2))
+    assert "Prepared on 2 December 2025 from the compendium." in english and "in Spanish" in english
+    assert file_name("es", "docx", date(2025, 12, 2)) == "material-buenas-practicas-csst-2025-12-02.docx"
+    assert file_name("en", "md", date(2025, 12, 2)) == "sstc-good-practices-handout-2025-12-02.md"
+    markdown, docx = ExportStore(tmp_path / "exports").export(items, "session1", "es")
+    assert markdown.name.startswith("material-buenas-practicas-csst-") and docx.suffix == ".docx"
+
+
+def test_the_word_file_has_proper_properties_and_no_library_as_author(items, tmp_path):
+    from docx import Document as WordDocument
+
+    path = write_docx(items, tmp_path, lang="es")
+    properties = WordDocument(str(path)).core_properties
+    assert properties.title.startswith("Buenas prácticas de CSST") and properties.language == "es"
+    assert properties.author == "" and properties.last_modified_by == ""
+    assert properties.subject.startswith("OIT, Colección") and properties.created is not None
+    with zipfile.ZipFile(path) as archive:
+        core = archive.read("docProps/core.xml").decode("utf-8")
+        body = archive.read("word/document.xml").decode("utf-8")
+    assert "python-docx" not in core
+    assert "Fuentes" in body and "Preparado el" in body and "Sources" not in body
