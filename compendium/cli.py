@@ -160,12 +160,17 @@ def _split(value: str) -> list[str]:
 
 
 def _search(args: argparse.Namespace, out: TextIO) -> int:
+    from compendium.facets import Facets
     from compendium.search import Filters, Searcher
 
     searcher = Searcher.open([args.corpus], args.index, model=args.model, progress=_stderr)
     filters = Filters.from_lists(
         _split(args.lang), _split(args.section), _split(args.practice), _split(args.country)
     )
+    problems = Facets.of(searcher.chunks).unknown(filters)
+    if problems:  # the same refusal the app's API gives: a typo never silently empties results
+        _stderr(f"error: {'; '.join(problems)}")
+        return EXIT_FAILED
     hits = searcher.search(args.query, k=args.k, filters=filters)
     if args.json:
         payload = {

@@ -155,3 +155,13 @@ def test_cli_ask_prints_the_apps_answer_object_or_says_not_covered(collection_ke
     text = StringIO()
     main(["ask", query, *where], out=text)
     assert "no practice in the collection mentions Madagascar" in text.getvalue()
+
+
+def test_cli_search_refuses_an_unknown_filter_value_by_name(corpus_dir, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    where = ["--corpus", str(corpus_dir), "--index", str(tmp_path / "index")]
+    out = StringIO()
+    assert main(["search", "familias", "--lang", "xx", *where], out=out) == 1
+    assert "unknown lang 'xx'" in capsys.readouterr().err and out.getvalue() == ""
+    assert main(["search", "familias", "--lang", "es", *where], out=StringIO()) == 0
