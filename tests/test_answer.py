@@ -204,7 +204,9 @@ def test_the_shipped_scorer_weighs_exactly_the_features_the_code_computes():
     with pytest.raises(ValueError, match="refit"):
         AnswerWeights.parse({**payload, "features": payload["features"][1:]})
     with pytest.raises(ValueError, match="finite"):
-        AnswerWeights.parse({**payload, "weights": {**payload["weights"], "dense": [float("nan")] * len(FEATURES)}})
+        AnswerWeights.parse(
+            {**payload, "weights": {**payload["weights"], "dense": [float("nan")] * len(FEATURES)}}
+        )
 
 
 def test_followers_are_quoted_only_within_the_margin_and_never_twice(keyword_searcher):
