@@ -45,6 +45,7 @@ from compendium.ranking import (
     reciprocal_rank_fusion,
 )
 from compendium.records import Chunk
+from compendium.section_probe import load_probe
 from compendium.settings import DEFAULT_CORPUS, DEFAULT_INDEX
 
 MAX_QUERY_CHARS = 1000
@@ -329,6 +330,14 @@ class Searcher:
     def asked_sections(self, query: str) -> set[str]:
         """Section keys the query asks for by name or synonym, in any language."""
         return set(self.intents.asked(query))
+
+    def section_prior(self, vector: np.ndarray) -> dict[str, float]:
+        """Section key -> probability that the question embedded as ``vector`` asks for it; empty
+        when the shipped section probe was fitted for another model."""
+        probe = load_probe()
+        if probe is None or self.embedder is None or not probe.fits(self.embedder.model_id):
+            return {}
+        return probe.probabilities(vector)
 
     def acronyms(self, doc_id: str) -> dict[str, str]:
         """Acronym -> long form, as the card (or front matter) ``doc_id`` spells them out."""

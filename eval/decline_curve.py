@@ -51,7 +51,9 @@ def question_signals(searcher: Searcher, question) -> dict:
     row = {"answerable": question.answerable, "missing": bool(searcher.coverage.missing(question.question))}
     if not found:
         return {**row, "score": -np.inf, "similarity": -1.0, "coverage": 0.0, "right": False}
-    cues = QuestionCues.of(searcher, question.question, options.glossary)
+    cues = QuestionCues.of(
+        searcher, question.question, options.glossary, searcher.query_vector(question.question)
+    )
     similarity = sentence_similarities(searcher, question.question, found)
     matrix = feature_matrix(searcher, cues, found, similarity)
     scores = sentence_scores(weights, matrix, "dense", found, cues)

@@ -73,7 +73,8 @@ def examples(searcher: Searcher, questions: list[Question], mode: str) -> list[E
         found = candidates(searcher, answer_sources(searcher, hits, CANDIDATE_HITS, CANDIDATE_CARDS))
         if not found:
             continue
-        cues = QuestionCues.of(searcher, question.question, options.glossary)
+        vector = searcher.query_vector(question.question) if mode == "dense" else None
+        cues = QuestionCues.of(searcher, question.question, options.glossary, vector)
         dense = sentence_similarities(searcher, question.question, found) if mode == "dense" else None
         spans = [normal(e.text) for e in question.evidence]
         labels = np.array([float(any(s in normal(c.quoted) for s in spans)) for c in found])

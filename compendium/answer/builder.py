@@ -63,7 +63,7 @@ def build_answer(
         return _declined(query, NO_CLEAR_ANSWER)
     use_glossary = options.glossary if options is not None else searcher.options.glossary
     use_dense = dense and searcher.embedder is not None and searcher.index.vectors is not None
-    cues = QuestionCues.of(searcher, query, use_glossary)
+    cues = QuestionCues.of(searcher, query, use_glossary, searcher.query_vector(query) if use_dense else None)
     similarity = sentence_similarities(searcher, query, found) if use_dense else None
     coverage = coverages(searcher, cues, found)
     if coverage.max() < _MIN_COVERAGE and not (similarity is not None and similarity.max() >= _MIN_DENSE):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -32,6 +32,7 @@ FEATURES = (
     "top_hit",
     "hit_score",
     "asked_section",
+    "section_prior",
     "other_section",
     "objectives_unasked",
     "shared_number",
@@ -73,9 +74,16 @@ class QuestionCues:
     asks_figure: bool
     asks_date: bool
     asked_sections: frozenset[str]
+    #: Section key -> probability that the question asks for it, read from its query vector by
+    #: the section probe; empty without the model the probe was fitted for.
+    section_prior: dict[str, float] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, searcher: Searcher, query: str, use_glossary: bool) -> QuestionCues:
+    def of(
+        cls, searcher: Searcher, query: str, use_glossary: bool, vector: np.ndarray | None = None
+    ) -> QuestionCues:
+        """The question analysed for the answer; ``vector`` (its embedding, when the model
+        runs) lets the section probe say which section it asks for."""
         analyzer = searcher.analyzer
         terms = analyzer.query_terms(query)
         own = {variant for term in terms for variant in term.variants}
@@ -96,6 +104,7 @@ class QuestionCues:
             asks_figure=bool(_NUMERIC_QUESTION.search(query)),
             asks_date=bool(_DATE_QUESTION.search(query)),
             asked_sections=frozenset(searcher.asked_sections(query)),
+            section_prior=searcher.section_prior(vector) if vector is not None else {},
         )
 
     def coverage(self, sentence_terms: set[str]) -> float:
@@ -166,6 +175,9 @@ def feature_matrix(
         "top_hit": np.array([float(c.hit_rank == 1) for c in found]),
         "hit_score": np.array([c.hit_score / top_score for c in found]),
         "asked_section": np.array([float(s in cues.asked_sections) for s in sections]),
+        "section_prior": zeros
+        if dense is None
+        else np.array([cues.section_prior.get(s, 0.0) for s in sections]),
         "other_section": np.array(
             [float(bool(cues.asked_sections) and s not in cues.asked_sections) for s in sections]
         ),
