@@ -275,7 +275,13 @@ def test_an_example_asks_its_question_and_the_answer_comes_before_the_passages(p
     answer = page.locator("#answer")
     assert "74.004" in answer.inner_text() and "[1]" in answer.inner_text()
     assert "Carmen Scott Alava" in page.locator("#citation-1").inner_text()
-    assert answer.bounding_box()["y"] < page.locator("#results").bounding_box()["y"]
+    # The two boxes are separate outputs of one event: Gradio may still be laying out the
+    # second when the first is filled, so wait (briefly) for the settled page, not one frame.
+    page.wait_for_function(
+        "() => document.querySelector('#answer').getBoundingClientRect().top"
+        " < document.querySelector('#results').getBoundingClientRect().top",
+        timeout=5_000,
+    )
     answer_in_view(page)
     shot(page, "desktop-answer")
 
