@@ -14,9 +14,11 @@ Layout (all inspectable, no pickle)::
     index/sentences.npy      sentences.npy (both absent in keyword-only builds)
     index/ingest_report.json parser warnings and files that could not be read
 
-A build writes into a temporary folder beside the index and swaps it in only when complete,
-so a failed or killed build leaves the previous index untouched; the next build removes what a
-killed one left. A lock file keeps two builders apart. Opening compares the manifest with the current corpus, model and code, and
+A build writes into a temporary folder beside the index and, only when complete, publishes it
+as the index folder's next generation (``gen-NNNNNN`` named by ``CURRENT``:
+:mod:`compendium.generations`), so a failed or killed build leaves the previous index served;
+the next build removes what a killed one left and the generations no reader leases. A lock
+file keeps two builders apart. Opening compares the manifest with the current corpus, model and code, and
 names any difference ("stale index: corpus changed"); a stale index is rebuilt or refused,
 never used.
 """
@@ -39,6 +41,7 @@ from typing import Any
 
 import numpy as np
 
+from compendium import generations
 from compendium.analyzer import ANALYZER_VERSION, Analyzer
 from compendium.bm25 import BM25_FILE, OkapiIndex
 from compendium.chunker import ChunkConfig, chunk_documents, index_text
@@ -387,8 +390,7 @@ class EmbeddingProgress:
 def load_index(index_dir: Path, current: Fingerprint | None = None) -> LoadedIndex:
     """Open ``index_dir``; with ``current``, refuse it (:class:`StaleIndexError`) unless it
     matches. Files are checked against the manifest's checksums."""
-    index_dir = Path(index_dir)
-    _recover(index_dir)
+    index_dir = served_index_folder(Path(index_dir))
     manifest_path = index_dir / MANIFEST_FILE
     if not manifest_path.exists():
         raise MissingIndexError(f"no index in {index_dir}")
@@ -460,10 +462,13 @@ class _build_lock:
 
         self._lock = FileLock(str(index_dir.parent / f".{index_dir.name}.lock"))
         self._say = say
+        self._signals = generations.signals_raise()
 
     def __enter__(self) -> None:
         from filelock import Timeout
 
+        # SIGTERM now raises, so a stopped build removes its staging folder on the way out.
+        self._signals.__enter__()
         try:
             self._lock.acquire(timeout=0)
         except Timeout:
@@ -471,12 +476,14 @@ class _build_lock:
             try:
                 self._lock.acquire(timeout=LOCK_WAIT_SECONDS)
             except Timeout as error:
+                self._signals.__exit__(None, None, None)
                 raise BuildLockedError(
                     f"the index build lock has been held for over {LOCK_WAIT_SECONDS} s"
                 ) from error
 
     def __exit__(self, *_exc: object) -> None:
         self._lock.release()
+        self._signals.__exit__(None, None, None)
 
 
 def _staging_prefix(index_dir: Path) -> str:
@@ -496,6 +503,9 @@ def _remove_abandoned_staging(index_dir: Path, say: Progress) -> None:
         if pattern.fullmatch(entry.name) and entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry, ignore_errors=True)
             say(f"removed {printable(entry.name)}, left by a build that was interrupted")
+    # Generations no reader leases any more, and one a killed build renamed but never published.
+    for name in generations.remove_unused(index_dir) if index_dir.is_dir() else ():
+        say(f"removed the unused index generation {name}")
 
 
 def _old_dir(index_dir: Path) -> Path:
@@ -503,23 +513,54 @@ def _old_dir(index_dir: Path) -> Path:
 
 
 def _swap_in(staging: Path, index_dir: Path) -> None:
-    """Replace ``index_dir`` by ``staging``. Two renames: if we die between them, the old
-    index waits in ``.<name>.previous`` and :func:`_recover` puts it back."""
-    old = _old_dir(index_dir)
-    shutil.rmtree(old, ignore_errors=True)
-    if index_dir.exists():
-        for name in _KEEP_FILES:
-            if (index_dir / name).exists() and not (staging / name).exists():
-                shutil.copy2(index_dir / name, staging / name)
-        os.rename(index_dir, old)
-    os.rename(staging, index_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    """Publish ``staging`` as ``index_dir``'s next generation (one atomic pointer write),
+    then remove what the old layout left and the generations no reader leases."""
+    legacy = _legacy_files(index_dir)
+    generations.publish(staging, index_dir)
+    # Readers of this code follow CURRENT from now on; the old layout's files are dead weight.
+    generations.remove_legacy_files(index_dir, legacy)
+    shutil.rmtree(_old_dir(index_dir), ignore_errors=True)
+    generations.remove_unused(index_dir)
+
+
+def _legacy_files(index_dir: Path) -> list[str]:
+    """The index files of an old-layout folder (files directly in it), if it is one."""
+    if (index_dir / generations.POINTER_FILE).exists() or not (index_dir / MANIFEST_FILE).exists():
+        return []
+    try:
+        listed = list(json.loads((index_dir / MANIFEST_FILE).read_text(encoding="utf-8"))["files"])
+    except (OSError, ValueError, TypeError, KeyError):
+        listed = []
+    known = [CHUNKS_FILE, DOCUMENTS_FILE, REPORT_FILE, VECTORS_FILE, BM25_FILE]
+    patterns = ("bm25_", "sentences.")
+    found = [p.name for p in index_dir.iterdir() if p.name.startswith(patterns)]
+    names = {str(name) for name in [*listed, *known, *found] if "/" not in str(name)}
+    return sorted(names - set(_KEEP_FILES)) + [MANIFEST_FILE]
 
 
 def _recover(index_dir: Path) -> None:
+    """Under the build lock: put back an old-layout index a build killed between its two
+    renames left in ``.<name>.previous`` (readers read it where it lies, never rename)."""
     old = _old_dir(index_dir)
-    if old.exists() and not (index_dir / MANIFEST_FILE).exists():
+    if not old.exists() or (index_dir / generations.POINTER_FILE).exists():
+        return
+    if not (index_dir / MANIFEST_FILE).exists():
         if index_dir.exists():
+            kept = [index_dir / name for name in _KEEP_FILES if (index_dir / name).exists()]
+            for path in kept:
+                shutil.copy2(path, old / path.name)
             shutil.rmtree(index_dir)
         os.rename(old, index_dir)
         print(f"restored the previous index in {index_dir} after an interrupted build", file=sys.stderr)
+
+
+def served_index_folder(index_dir: Path) -> Path:
+    """The folder holding the index served from ``index_dir``: the generation ``CURRENT``
+    names (leased for this process), or ``index_dir`` itself in the old layout."""
+    try:
+        folder = generations.served_folder(index_dir, _old_dir(index_dir))
+    except generations.PointerError as error:
+        raise CorruptIndexError(str(error)) from error
+    if folder is None:
+        raise MissingIndexError(f"no index in {index_dir}")
+    return folder

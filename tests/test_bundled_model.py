@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 
 from compendium.answer import build_answer
+from compendium.generations import index_root
 from compendium.search import DENSE, KEYWORD, Searcher, SearchOptions
 from tests.conftest import SEED
 
@@ -46,7 +47,7 @@ def test_the_index_is_built_once_and_reopened_as_it_was(bundled_searcher, bundle
     manifest = bundled_searcher.index.manifest.fingerprint
     assert manifest.embedding_backend == "sentence-transformers" and manifest.embedding_dim == 384
     messages: list[str] = []
-    folder = bundled_searcher.index.folder
+    folder = index_root(bundled_searcher.index.folder)
     corpus = folder.parent / "corpus"
     reopened = Searcher.open([corpus], folder, embedder=bundled_embedder, progress=messages.append)
     assert not any("building" in message for message in messages)
@@ -98,7 +99,7 @@ class _Counting:
 
 def test_a_question_costs_one_embedding_search_and_answer_together(bundled_searcher, bundled_embedder):
     counting = _Counting(bundled_embedder)
-    folder = bundled_searcher.index.folder
+    folder = index_root(bundled_searcher.index.folder)
     searcher = Searcher.open([folder.parent / "corpus"], folder, embedder=counting)
     query = "How was family accompaniment scaled up?"
     hits = searcher.search(query, k=5)

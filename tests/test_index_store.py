@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import pickle
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,11 @@ def parts():
     return analyzer, load_glossary(analyzer)
 
 
+def served(index_dir: Path) -> Path:
+    """The generation folder ``index_dir``'s pointer names (where the index files are)."""
+    return index_dir / (index_dir / "CURRENT").read_text().strip()
+
+
 def build(corpus_dir: Path, index_dir: Path, embedder, parts, config: IndexConfig | None = None):
     analyzer, glossary = parts
     return build_index(
@@ -58,7 +64,7 @@ def test_save_then_open_gives_identical_results(corpus_dir, tmp_path, tiny_embed
 
 def test_manifest_records_what_the_index_was_built_from(corpus_dir, tmp_path, tiny_embedder, parts):
     manifest = build(corpus_dir, tmp_path / "index", tiny_embedder, parts)
-    on_disk = json.loads((tmp_path / "index" / "manifest.json").read_text())
+    on_disk = json.loads((served(tmp_path / "index") / "manifest.json").read_text())
     for key in (
         "format_version",
         "model_id",
@@ -174,7 +180,7 @@ def test_a_failed_build_leaves_the_previous_index_in_place(
 ):
     index_dir = tmp_path / "index"
     build(corpus_dir, index_dir, tiny_embedder, parts)
-    before = (index_dir / "manifest.json").read_text()
+    before = (served(index_dir) / "manifest.json").read_text()
     path = next(corpus_dir.iterdir())
     path.write_text(path.read_text(encoding="utf-8") + "\nNuevo texto.\n", encoding="utf-8")
 
@@ -184,7 +190,7 @@ def test_a_failed_build_leaves_the_previous_index_in_place(
     monkeypatch.setattr(index_store.VectorIndex, "save", explode)
     with pytest.raises(RuntimeError, match="disk full"):
         build(corpus_dir, index_dir, tiny_embedder, parts)
-    assert (index_dir / "manifest.json").read_text() == before
+    assert (served(index_dir) / "manifest.json").read_text() == before
     assert load_index(index_dir).manifest.chunk_count > 0
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".index.building")] == []
 
@@ -192,15 +198,21 @@ def test_a_failed_build_leaves_the_previous_index_in_place(
 def test_an_interrupted_swap_is_recovered(corpus_dir, tmp_path, tiny_embedder, parts):
     index_dir = tmp_path / "index"
     build(corpus_dir, index_dir, tiny_embedder, parts)
-    # As if the process died between "move the old index aside" and "move the new one in".
-    index_dir.rename(tmp_path / ".index.previous")
+    # The older layout (files directly in the index folder), as if its build died between
+    # "move the old index aside" and "move the new one in": read where it lies, then rebuilt.
+    served(index_dir).rename(tmp_path / ".index.previous")
+    shutil.rmtree(index_dir)
     assert load_index(index_dir).manifest.chunk_count > 0
+    assert (tmp_path / ".index.previous").is_dir()  # a reader renames nothing
+    build(corpus_dir, index_dir, tiny_embedder, parts)
+    assert not (tmp_path / ".index.previous").exists()
+    assert load_index(index_dir).folder == served(index_dir)
 
 
 def test_tampered_files_are_detected(corpus_dir, tmp_path, parts):
     index_dir = tmp_path / "index"
     build(corpus_dir, index_dir, None, parts)
-    with (index_dir / "chunks.jsonl").open("a", encoding="utf-8") as handle:
+    with (served(index_dir) / "chunks.jsonl").open("a", encoding="utf-8") as handle:
         handle.write("\n")
     with pytest.raises(CorruptIndexError, match="chunks.jsonl"):
         load_index(index_dir)
@@ -227,7 +239,7 @@ def test_no_pickle_is_written_or_read(corpus_dir, tmp_path, tiny_embedder, parts
     build(corpus_dir, index_dir, tiny_embedder, parts)
     loaded = load_index(index_dir)
     assert loaded.vectors is not None
-    for path in index_dir.iterdir():
+    for path in served(index_dir).iterdir():
         head = path.read_bytes()[:2]
         assert not (head[:1] == b"\x80" and head[1:2] in {bytes([n]) for n in range(2, 6)}), path
 
@@ -258,7 +270,7 @@ def test_vector_ids_are_checked_against_the_chunks(corpus_dir, tmp_path, tiny_em
     index_dir = tmp_path / "index"
     manifest = build(corpus_dir, index_dir, tiny_embedder, parts)
     with pytest.raises(ValueError, match="expected"):
-        VectorIndex.load(index_dir, manifest.chunk_count + 1, 32)
+        VectorIndex.load(served(index_dir), manifest.chunk_count + 1, 32)
 
 
 @pytest.fixture
@@ -310,7 +322,7 @@ def test_a_manifest_that_is_not_the_object_a_build_writes_means_rebuild(
 ):
     index_dir = tmp_path / "index"
     build(corpus_dir, index_dir, None, parts)
-    manifest = index_dir / "manifest.json"
+    manifest = served(index_dir) / "manifest.json"
     manifest.write_text(spoil(manifest.read_text(encoding="utf-8")), encoding="utf-8")
     with pytest.raises(CorruptIndexError, match="manifest.json is unreadable"):
         load_index(index_dir)
@@ -323,9 +335,9 @@ def test_a_manifest_that_is_not_the_object_a_build_writes_means_rebuild(
 def test_a_manifest_naming_files_outside_the_index_is_refused(corpus_dir, tmp_path, parts):
     index_dir = tmp_path / "index"
     build(corpus_dir, index_dir, None, parts)
-    record = json.loads((index_dir / "manifest.json").read_text())
+    record = json.loads((served(index_dir) / "manifest.json").read_text())
     record["files"]["../../etc/passwd"] = "0" * 64
-    (index_dir / "manifest.json").write_text(json.dumps(record), encoding="utf-8")
+    (served(index_dir) / "manifest.json").write_text(json.dumps(record), encoding="utf-8")
     with pytest.raises(CorruptIndexError, match="not a file of the index"):
         load_index(index_dir)
 

@@ -9,6 +9,7 @@ from io import StringIO
 import pytest
 
 from compendium.cli import main
+from compendium.generations import index_root
 from compendium.search import Filters, SearchOptions
 from tests.conftest import HIT_KEYS
 
@@ -135,7 +136,7 @@ def test_cli_ask_prints_the_apps_answer_object_or_says_not_covered(collection_ke
     # The fixture's keyword index, opened as it was built: the hub model, offline, is unavailable.
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
-    folder = collection_keyword.index.folder
+    folder = index_root(collection_keyword.index.folder)
     where = [
         "--corpus",
         str(folder.parent / "corpus"),
