@@ -98,6 +98,8 @@ def _details(status: dict, ui: str, corpus: str | None) -> list[tuple[str, str]]
             (text(ui, "detail_glossary"), text(ui, "detail_concepts", count=status["glossary_concepts"]))
         )
     rows.append((text(ui, "detail_index"), str(status.get("index", ""))))
+    if status.get("generation"):
+        rows.append((text(ui, "detail_generation"), str(status["generation"])))
     if status.get("built"):
         rows.append((text(ui, "detail_built"), str(status["built"])))
     if corpus:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,8 @@ from compendium.answer import Answer, build_answer
 from compendium.exports import ExportLimits, ExportStore
 from compendium.facets import Facets, UnknownFilterError
 from compendium.handout import MAX_ITEMS, Handout, HandoutItem, HandoutRef, added, moved, removed, resolve
-from compendium.records import Document, country_name
+from compendium.live import LiveSearcher
+from compendium.records import Chunk, Document, country_name
 from compendium.results import ask
 from compendium.search import Filters, Hit, Searcher
 from compendium.serving import RouteGuard, RoutePolicy, app_temp_dir, private_folder, use_temp_dir
@@ -102,10 +102,26 @@ class SearchView:
 class Handlers:
     """What the app does, independent of Gradio."""
 
-    def __init__(self, searcher: Searcher, exports: ExportStore) -> None:
-        self.searcher = searcher
+    def __init__(self, searcher: Searcher, exports: ExportStore, reload_interval: float = 1.0) -> None:
+        self.live = LiveSearcher(searcher, interval=reload_interval)
         self.exports = exports
-        self.chunks = searcher.chunk_by_id
+        self._facets: tuple[Searcher, Facets] | None = None
+
+    @property
+    def searcher(self) -> Searcher:
+        """The served searcher: a newer index generation is picked up between requests. A
+        request reads this once, so it never mixes two generations."""
+        return self.live.current()
+
+    @property
+    def chunks(self) -> dict[str, Chunk]:
+        """The served index's chunks by id."""
+        return self.searcher.chunk_by_id
+
+    def status(self) -> dict[str, Any]:
+        """The served searcher's status, with the generation it serves."""
+        searcher = self.searcher
+        return {**searcher.status(), "generation": searcher.index.folder.name}
 
     # -- search -----------------------------------------------------------------------------
     def search(
@@ -127,15 +143,16 @@ class Handlers:
             query = query[:MAX_UI_QUERY]
             message = render_message(text(ui, "query_cut", limit=MAX_UI_QUERY), "warning")
         filters = Filters.from_lists(langs or [], sections or [], practices or [], countries or [])
-        hits = self.searcher.search(query, k=max(1, min(int(k), 50)), filters=filters)
-        answer = build_answer(self.searcher, query, hits)
-        own = {v for t in self.searcher.analyzer.query_terms(query) for v in t.variants}
-        expansion = {v for t in self.searcher.glossary.expand(query, own).terms for v in t.variants}
-        targets = passage_targets(hits, self.searcher.section_windows)
+        searcher = self.searcher
+        hits = searcher.search(query, k=max(1, min(int(k), 50)), filters=filters)
+        answer = build_answer(searcher, query, hits)
+        own = {v for t in searcher.analyzer.query_terms(query) for v in t.variants}
+        expansion = {v for t in searcher.glossary.expand(query, own).terms for v in t.variants}
+        targets = passage_targets(hits, searcher.section_windows)
         return SearchView(
             message=message,
             answer_html=render_answer(answer, ui, targets) if hits else "",
-            results_html=render_results(hits, query, self.searcher.analyzer, ui, expansion),
+            results_html=render_results(hits, query, searcher.analyzer, ui, expansion),
             hits=hits,
             answer=answer,
         )
@@ -148,14 +165,22 @@ class Handlers:
         split = lambda value: [item for item in (value or "").split(",") if item.strip()]  # noqa: E731
         query = " ".join((query or "").split())[:MAX_UI_QUERY]
         filters = Filters.from_lists(split(lang), split(section), split(practice), split(country))
-        self.facets.check(filters)
-        return ask(self.searcher, query, k=max(1, min(int(k), 50)), filters=filters)
+        searcher = self.searcher
+        self.facets_of(searcher).check(filters)
+        return ask(searcher, query, k=max(1, min(int(k), 50)), filters=filters)
 
     # -- filters and practices -------------------------------------------------------------
-    @cached_property
+    @property
     def facets(self) -> Facets:
         """The filter values the collection has: the only ones offered or accepted."""
-        return Facets.of(self.searcher.chunks)
+        return self.facets_of(self.searcher)
+
+    def facets_of(self, searcher: Searcher) -> Facets:
+        """``searcher``'s filter values, computed once per served generation."""
+        cached = self._facets
+        if cached is None or cached[0] is not searcher:
+            cached = self._facets = (searcher, Facets.of(searcher.chunks))
+        return cached[1]
 
     def language_choices(self, ui: str) -> list[tuple[str, str]]:
         names = LANGUAGE_NAMES[ui]
@@ -294,7 +319,7 @@ def build_app(
     in the status details, where a user learns to add the compendium."""
     handouts = _handouts_folder()
     handlers = Handlers(searcher, ExportStore(handouts, limits))
-    status = searcher.status()
+    current_status = lambda lang: render_status(handlers.status(), lang, corpus)  # noqa: E731
     # No analytics or update checks: the app must not call out, and often cannot.
     with gr.Blocks(title=text(ui, "title"), analytics_enabled=False) as demo:
         page = _Page(
@@ -302,12 +327,14 @@ def build_app(
             hits_state=gr.State([]),
             answer_state=gr.State({}),
             handout_store=gr.BrowserState([], storage_key=HANDOUT_STORAGE_KEY, secret=HANDOUT_STORAGE_SECRET),
-            **_tabs(handlers, ui, render_status(status, ui, corpus)),
+            **_tabs(handlers, ui, current_status(ui)),
         )
         _wire_search(page, handlers)
         _wire_practices(page, handlers)
         _wire_handout(page, handlers, demo)
-        _wire_language(page, handlers, lambda lang: render_status(status, lang, corpus))
+        _wire_language(page, handlers, current_status)
+        # A page opened after a rebuild names the generation it is served (live reload).
+        demo.load(current_status, [page.ui_lang], [page.status_html], show_progress="hidden", api_name=False)
         # The page's lang attribute follows the interface language, from the first paint on.
         demo.load(None, [page.ui_lang], None, js=SET_PAGE_LANGUAGE)
         demo.load(None, None, None, js=LIGHT_PAGE)
