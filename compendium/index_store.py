@@ -136,6 +136,16 @@ class Fingerprint:
     corpus_hash: str
     corpus_files: tuple[str, ...]
 
+    @property
+    def model(self) -> tuple[str | None, str | None, int | None]:
+        """The embedding the vectors are made with: model, backend and dimension."""
+        return (self.model_id, self.embedding_backend, self.embedding_dim)
+
+
+def embedding_of(embedder: Embedder) -> tuple[str, str, int]:
+    """``embedder``'s model, backend and dimension, as :attr:`Fingerprint.model` lists them."""
+    return (embedder.model_id, embedder.backend, embedder.dimension)
+
 
 @dataclass(frozen=True)
 class Manifest:
@@ -253,11 +263,7 @@ def staleness(manifest: Manifest, current: Fingerprint) -> list[str]:
     if current.model_id is not None:
         if built.model_id is None:
             reasons.append(f"index has no vectors for model {current.model_id}")
-        elif (built.model_id, built.embedding_backend, built.embedding_dim) != (
-            current.model_id,
-            current.embedding_backend,
-            current.embedding_dim,
-        ):
+        elif built.model != current.model:
             reasons.append(
                 f"model changed ({built.model_id} via {built.embedding_backend} -> "
                 f"{current.model_id} via {current.embedding_backend})"

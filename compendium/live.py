@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from compendium import generations
-from compendium.index_store import IndexError_, load_index
+from compendium.index_store import IndexError_, embedding_of, load_index
 from compendium.search import Searcher
 
 
@@ -64,11 +64,7 @@ class LiveSearcher:
         if index.folder == old.index.folder:
             return
         built = index.manifest.fingerprint
-        if old.embedder is not None and (built.model_id, built.embedding_backend, built.embedding_dim) != (
-            old.embedder.model_id,
-            old.embedder.backend,
-            old.embedder.dimension,
-        ):
+        if old.embedder is not None and built.model != embedding_of(old.embedder):
             print(
                 f"kept serving {old.index.folder.name}: {index.folder.name} was built for another model",
                 file=sys.stderr,
