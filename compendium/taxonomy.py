@@ -98,10 +98,17 @@ class Taxonomy:
     """Label and instruction lookup built from the taxonomy table."""
 
     def __init__(
-        self, labels: list[Label], instructions: list[Label], intents: list[Label] | None = None
+        self,
+        labels: list[Label],
+        instructions: list[Label],
+        intents: list[Label] | None = None,
+        rates: list[Label] | None = None,
     ) -> None:
         #: Words by which a question asks for a section ("outcomes" -> results), per language.
         self.intents = intents or []
+        #: Words that make a question ask for a rate ("per month", "fee"): what someone pays or
+        #: receives, which the section of the row's key does not hold (see compendium/intents.py).
+        self.rates = rates or []
         self._table_order = list(labels)
         # Longest labels first, so "Cooperación entre instituciones y países para lograr los
         # objetivos" wins over its shorter variant.
@@ -268,6 +275,7 @@ def load_taxonomy() -> Taxonomy:
     labels: list[Label] = []
     instructions: list[Label] = []
     intents: list[Label] = []
+    rates: list[Label] = []
     for row in rows:
         if row["key"] not in known or row["lang"] not in LANGUAGES:
             raise ValueError(f"sections.tsv: unknown key or language in row {row}")
@@ -276,10 +284,11 @@ def load_taxonomy() -> Taxonomy:
             labels.append(entry)
         elif row["kind"] == "instruction":
             instructions.append(entry)
-        elif row["kind"] == "intent":
-            intents.extend(
+        elif row["kind"] in ("intent", "rate"):
+            words = [
                 Label(key=row["key"], lang=row["lang"], text=word.strip()) for word in row["text"].split("|")
-            )
+            ]
+            (intents if row["kind"] == "intent" else rates).extend(words)
         else:
             raise ValueError(f"sections.tsv: unknown kind {row['kind']!r}")
-    return Taxonomy(labels, instructions, intents)
+    return Taxonomy(labels, instructions, intents, rates)

@@ -49,3 +49,22 @@ def test_a_longer_cue_claims_its_words_before_a_shorter_one(intents):
 def test_cues_match_whole_words_not_parts_of_words(intents):
     # "cost" is a funding cue; "costa" (a coast, or Costa Rica) is not.
     assert "funding" not in intents.asked("¿Qué hicieron las cooperativas de Costa Rica?")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much does each member pay per month to use the app?",
+        "¿Cuánto cobran al mes los aprendices?",
+        "Combien coûte la cotisation d'une famille ?",
+        "Quanto custa a mensalidade por pessoa?",
+    ],
+)
+def test_a_rate_question_does_not_ask_for_funding(intents, question):
+    assert "funding" in intents.ruled_out(question)
+    assert "funding" not in intents.asked(question)
+
+
+def test_a_funding_question_without_a_rate_still_asks_for_funding(intents):
+    assert "funding" in intents.asked("How much did the project cost and who paid for it?")
+    assert not intents.ruled_out("How much did the project cost and who paid for it?")

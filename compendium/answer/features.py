@@ -104,7 +104,9 @@ class QuestionCues:
             asks_figure=bool(_NUMERIC_QUESTION.search(query)),
             asks_date=bool(_DATE_QUESTION.search(query)),
             asked_sections=frozenset(searcher.asked_sections(query)),
-            section_prior=searcher.section_prior(vector) if vector is not None else {},
+            section_prior=_without(searcher.section_prior(vector), searcher.intents.ruled_out(query))
+            if vector is not None
+            else {},
         )
 
     def coverage(self, sentence_terms: set[str]) -> float:
@@ -119,6 +121,14 @@ class QuestionCues:
         """The sentence holds the question word, or one of its glossary translations whole."""
         own, translations, _weight = slot
         return bool(own & sentence_terms) or any(set(phrase) <= sentence_terms for phrase in translations)
+
+
+def _without(prior: dict[str, float], ruled_out: frozenset[str]) -> dict[str, float]:
+    """The section probe's shares with ``ruled_out`` sections at zero, the rest rescaled: the
+    probe reads "pay" and "cost" as funding, which a rate question does not ask for."""
+    kept = {key: (0.0 if key in ruled_out else share) for key, share in prior.items()}
+    total = sum(kept.values())
+    return {key: share / total for key, share in kept.items()} if total > 0 else prior
 
 
 def coverages(searcher: Searcher, cues: QuestionCues, found: Sequence[Candidate]) -> np.ndarray:
