@@ -36,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Callable
 from contextlib import contextmanager, redirect_stderr
 from dataclasses import dataclass, field
@@ -137,33 +138,61 @@ def random_kills(scratch: Path, rounds: int, rng: random.Random, parts: Parts) -
     command = [sys.executable, "-m", "compendium", "index", "--corpus", str(corpus)]
     command += ["--index", str(index_dir), "--model", KEYWORD_MODEL, "--force"]
 
-    def start() -> tuple[subprocess.Popen, float]:
+    # Anchors: the keyword-mode notice comes just before the build lock; "analysing" once the
+    # corpus is read, with the staging folder made: from there to the swap is the narrow part.
+    anchors = ("Keyword mode", "analysing")
+
+    def start(anchor: str) -> tuple[subprocess.Popen, float]:
         process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
         )
-        # The keyword-mode notice comes just before the build lock: time the kill from there.
-        process.stderr.readline()  # type: ignore[union-attr]
+        for line in process.stderr:  # type: ignore[union-attr]
+            if line.startswith(anchor):
+                break
         return process, time.monotonic()
 
-    # One build left alone: the reference hits, and how long a build takes once started.
-    process, began = start()
-    process.communicate(timeout=120)
-    window = time.monotonic() - began
-    if process.returncode != 0:
+    # One build left alone: the reference hits, and how long a build takes from each anchor.
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    seen = {}
+    for line in process.stderr:  # type: ignore[union-attr]
+        for anchor in anchors:
+            if line.startswith(anchor):
+                seen.setdefault(anchor, time.monotonic())
+    process.wait(timeout=120)
+    ended = time.monotonic()
+    windows = {anchor: ended - seen.get(anchor, ended) for anchor in anchors}
+    if process.returncode != 0 or len(seen) != len(anchors):
         return Part("kills", {}, False, "kills: the reference build failed")
     current = parts.current(corpus)
     reference = hits_of(parts.searcher(load_index(index_dir, current)))
     generations.release_leases(index_dir)
 
     killed = finished = survived = clean_terms = terms = 0
+    phases = dict.fromkeys(("before the build", "staging left", "renamed, not published", "published"), 0)
+    served_before = (index_dir / "CURRENT").read_text().strip()
     problems: list[str] = []
     for number in range(rounds):
-        process, began = start()
-        delay = rng.uniform(0.0, window * 1.15)
+        anchor = anchors[number % 2]
+        process, began = start(anchor)
+        delay = rng.uniform(0.0, windows[anchor] * 1.15)
         how = rng.choice((signal.SIGKILL, signal.SIGTERM))
         time.sleep(delay)
         process.send_signal(how)
         _out, err = process.communicate(timeout=60)
+        # Where the signal landed: a staging folder or an unpublished generation left behind
+        # (mid-build), or a new generation published (at or after the swap).
+        served_now = (index_dir / "CURRENT").read_text().strip()
+        if any(".building-" in p.name for p in scratch.iterdir()):
+            phases["staging left"] += 1
+        elif any(g.name > served_now for g in generations.generations(index_dir)):
+            phases["renamed, not published"] += 1
+        elif served_now != served_before:
+            phases["published"] += 1
+        else:
+            phases["before the build"] += 1
+        served_before = served_now
         if process.returncode == 0:
             finished += 1  # done before the signal came
         else:
@@ -199,12 +228,15 @@ def random_kills(scratch: Path, rounds: int, rng: random.Random, parts: Parts) -
         "sigterm_kills": terms,
         "sigterm_clean_exits": clean_terms,
         "leftovers_after_next_build": len(leftovers),
-        "build_window_s": round(window, 2),
+        "build_window_s": round(windows[anchors[0]], 2),
+        "swap_window_s": round(windows[anchors[1]], 2),
+        "phases": phases,
     }
     ok = survived == rounds and not leftovers and clean_terms == terms
     line = (
         f"kills: {rounds} rebuilds, killed {killed} (SIGTERM {terms}, clean exits {clean_terms}), "
-        f"finished first {finished} / survived {survived} / leftovers after next build {len(leftovers)}"
+        f"finished first {finished} / survived {survived} / leftovers after next build {len(leftovers)}; "
+        + ", ".join(f"{phase} {count}" for phase, count in phases.items())
     )
     return Part("kills", figures, ok, line, problems=problems)
 
@@ -662,7 +694,7 @@ def raw_request(port: int, method: str, path: str, body: bytes = b"", headers: s
         try:
             while chunk := conn.recv(65536):
                 chunks.append(chunk)
-        except TimeoutError:
+        except OSError:  # timed out, or reset by the server: what arrived is the answer
             pass
     reply = b"".join(chunks)
     try:
@@ -683,7 +715,7 @@ def routes(scratch: Path) -> Part:
     secret = secret_dir / "secret.txt"
     secret.write_text(marker + "\n", encoding="utf-8")
     outside_markers = [marker.encode(), b"root:x:0:0", b"def main(", b"PARTE I", b"HF_HUB_OFFLINE"]
-    tried = outside = 0
+    tried = outside = queue_answers = 0
     problems: list[str] = []
     with running_app(scratch, "routes") as (base, handouts, run, _server):
         port = int(base.rsplit(":", 1)[1])
@@ -769,13 +801,15 @@ def routes(scratch: Path) -> Part:
             ]
             for path in uploads:
                 tried += 1
-                reply = client.post(path, files={"files": ("x.md", marker.encode() * 100)})
-                if reply.status_code < 400:
+                status = _status(
+                    lambda p=path: client.post(p, files={"files": ("x.md", marker.encode() * 100)})
+                )
+                if 0 < status < 400:
                     outside += 1
-                    problems.append(f"POST {path}: {reply.status_code}")
+                    problems.append(f"POST {path}: {status}")
             for method in ("PUT", "DELETE", "PATCH"):
                 tried += 1
-                if client.request(method, f"{file_route}{own}").status_code < 400:
+                if 0 < _status(lambda m=method: client.request(m, f"{file_route}{own}")) < 400:
                     outside += 1
                     problems.append(f"{method} {file_route}own.md accepted")
             config = client.get("/config").json()
@@ -793,24 +827,29 @@ def routes(scratch: Path) -> Part:
                     "/api/predict",
                 ):
                     tried += 1
-                    reply = client.post(path, json=body)
-                    if reply.status_code < 400:
+                    status = _status(lambda p=path, b=body: client.post(p, json=b))
+                    if 0 < status < 400:
                         outside += 1
-                        problems.append(
-                            f"POST {path} fn_index {dep['id']} ({dep['api_name']}): {reply.status_code}"
-                        )
+                        problems.append(f"POST {path} fn_index {dep['id']} ({dep['api_name']}): {status}")
             # The page's own path (queue/join) with hostile payloads: ids out of range, and a
             # card request for a file, must come back with no file in them.
-            for fn_index, data in (
-                (9999, ["x"]),
-                (-1, ["x"]),
-                (private[0]["id"], [f"{file_route}/etc/passwd"]),
-            ):
+            by_name = {dep["api_name"]: dep["id"] for dep in private}
+            calls = [
+                (9999, ["x"], None),
+                (-1, ["x"], None),
+                (by_name["on_pick"], ["/etc/passwd", "en", []], None),
+                (by_name["on_pick"], [str(secret), "en", []], None),
+                (by_name["on_row"], ["en", []], {"action": "open", "target": "/etc/passwd"}),
+                (by_name["on_search"], [f"{file_route}/etc/passwd", "en", [], [], [], [], 5], None),
+            ]
+            file_markers = [marker.encode(), b"root:x:0:0", b"def main("]
+            for fn_index, data, event in calls:
                 tried += 1
-                answer = _queue_call(client, fn_index, data)
-                if any(m in answer for m in outside_markers):
+                answer = _queue_call(base, fn_index, data, event)
+                if any(m in answer for m in file_markers):
                     outside += 1
                     problems.append(f"queue/join fn_index {fn_index}: {answer[:120]!r}")
+                queue_answers += b"process_completed" in answer
             search = client.post("/gradio_api/call/search", json={"data": ["familias", 3, "", "", "", ""]})
             events = client.get(f"/gradio_api/call/search/{search.json()['event_id']}").text
             search_ok = "event: complete" in events and "Plan Familia" in events
@@ -825,6 +864,7 @@ def routes(scratch: Path) -> Part:
         "own_file_served": own_served,
         "public_search_answers": search_ok,
         "private_events": len(private),
+        "private_calls_answered": queue_answers,
     }
     ok = outside == 0 and own_served and search_ok
     line = (
@@ -834,7 +874,18 @@ def routes(scratch: Path) -> Part:
     return Part("routes", figures, ok, line, problems=problems)
 
 
-def _queue_call(client, fn_index: int, data: list[Any]) -> bytes:  # type: ignore[no-untyped-def]
+def _status(request: Callable[[], Any]) -> int:
+    """The status of an httpx request; 0 when the server dropped the connection (a refusal:
+    it answers 404 before reading an upload's body, then closes)."""
+    import httpx
+
+    try:
+        return int(request().status_code)
+    except httpx.TransportError:
+        return 0
+
+
+def _queue_call(base: str, fn_index: int, data: list[Any], event: dict[str, Any] | None) -> bytes:
     """Join the queue as the page does, then read the session's stream to the end (bounded)."""
     import httpx
 
@@ -843,22 +894,24 @@ def _queue_call(client, fn_index: int, data: list[Any]) -> bytes:  # type: ignor
         "data": data,
         "fn_index": fn_index,
         "session_hash": session,
-        "event_data": None,
+        "event_data": event,
         "trigger_id": None,
     }
-    joined = client.post("/gradio_api/queue/join", json=body)
-    out = joined.content
-    if joined.status_code != 200:
-        return out
-    try:
-        with client.stream("GET", f"/gradio_api/queue/data?session_hash={session}", timeout=10) as stream:
-            began = time.monotonic()
-            for chunk in stream.iter_bytes():
-                out += chunk
-                if b"close_stream" in out or b"process_completed" in out or time.monotonic() - began > 8:
-                    break
-    except httpx.HTTPError:
-        pass
+    out = b""
+    with httpx.Client(base_url=base, timeout=15) as client:
+        try:
+            joined = client.post("/gradio_api/queue/join", json=body)
+            out = joined.content
+            if joined.status_code != 200:
+                return out
+            with client.stream("GET", f"/gradio_api/queue/data?session_hash={session}", timeout=10) as stream:
+                began = time.monotonic()
+                for chunk in stream.iter_bytes():
+                    out += chunk
+                    if b"close_stream" in out or time.monotonic() - began > 8:
+                        break
+        except httpx.HTTPError:
+            pass
     return out
 
 
@@ -886,7 +939,11 @@ def run(parts_wanted: list[str], quick: bool, seed: int, say: Callable[[str], No
             try:
                 part = jobs[name]()
             except Exception as error:  # a part that crashed is a failed part, the rest still run
-                part = Part(name, {}, False, f"{name}: crashed: {type(error).__name__}: {error}")
+                frames = traceback.extract_tb(error.__traceback__)
+                where = [f"line {f.lineno}: {f.line}" for f in frames if f.filename == __file__]
+                part = Part(
+                    name, {}, False, f"{name}: crashed: {type(error).__name__}: {error}", problems=where
+                )
             part.seconds = round(time.monotonic() - began, 1)
             say(f"{'ok  ' if part.ok else 'FAIL'} {part.line} [{part.seconds} s]")
             for problem in part.problems[:10]:
