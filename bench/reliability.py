@@ -928,8 +928,8 @@ def run(parts_wanted: list[str], quick: bool, seed: int, say: Callable[[str], No
         os.environ["HF_HOME"] = str(scratch / "hf-home")
         parts = Parts()
         jobs: dict[str, Callable[[], Part]] = {
-            "kills": lambda: random_kills(scratch, 6 if quick else 24, rng, parts),
-            "swaps": lambda: loads_during_swaps(scratch, 300 if quick else 2400, parts),
+            "kills": lambda: random_kills(scratch, 5 if quick else 24, rng, parts),
+            "swaps": lambda: loads_during_swaps(scratch, 250 if quick else 2400, parts),
             "corrupt": lambda: corruptions(scratch, parts),
             "files": lambda: bad_files(scratch, quick),
             "routes": lambda: routes(scratch),
