@@ -60,6 +60,17 @@ def rss_mb(pid: int | None) -> float | None:
     return None
 
 
+def cpu_seconds(pid: int | None) -> float | None:
+    """User + system CPU time ``pid`` has used (Linux), None if unknown."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -116,7 +127,8 @@ def start_app(scratch: Path, model: str, concurrency: int | None):  # type: igno
     if concurrency:
         env["LOAD_CONCURRENCY"] = str(concurrency)
     command = [sys.executable, "-c", _WRAPPED_APP, "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--corpus", str(corpus), "--index", str(scratch / "index"), "--model", model]
+    command += ["--corpus", str(corpus), "--index", str(scratch / "index")]
+    command += [] if model == "default" else ["--model", model]
     log = (scratch / "app.log").open("wb")
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
@@ -144,7 +156,7 @@ def main() -> int:
     parser.add_argument(
         "--model",
         default=KEYWORD_MODEL,
-        help=f"for the app started (default {KEYWORD_MODEL}, offline: keyword mode)",
+        help=f"for the app started (default {KEYWORD_MODEL}, offline: keyword mode; 'default': the app's own)",
     )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
@@ -163,9 +175,10 @@ def main() -> int:
                 url + "gradio_api/call/search", json={"data": [questions[0], 5, "", "", "", ""]}
             )
             httpx.get(url + f"gradio_api/call/search/{warm.json()['event_id']}", timeout=120)
-            rss_start = rss_mb(pid)
+            rss_start, server_cpu, own_cpu = rss_mb(pid), cpu_seconds(pid), time.process_time()
             out = asyncio.run(drive(url.rstrip("/"), args.clients, args.seconds, questions))
-            rss_end = rss_mb(pid)
+            rss_end, server_cpu_end = rss_mb(pid), cpu_seconds(pid)
+            own_cpu = time.process_time() - own_cpu
         finally:
             if server is not None:
                 server.terminate()
@@ -176,6 +189,7 @@ def main() -> int:
         "clients": args.clients,
         "seconds": round(out["wall"], 1),
         "concurrency": args.concurrency or "app default (4)",
+        "model": args.model,
         "requests": len(latencies) + errors,
         "answered": len(latencies),
         "errors": errors,
@@ -186,6 +200,14 @@ def main() -> int:
         "p99_ms": round(1000 * percentile(latencies, 0.99)),
         "rss_start_mb": rss_start,
         "rss_end_mb": rss_end,
+        # Where the two cores went: the app's CPU per answered request, and the clients' own.
+        "server_cpu_ms_per_request": (
+            round(1000 * (server_cpu_end - server_cpu) / max(1, len(latencies)), 1)
+            if server_cpu is not None and server_cpu_end is not None
+            else None
+        ),
+        "client_cpu_s": round(own_cpu, 1),
+        "load_average": round(os.getloadavg()[0], 2),
     }
     if args.json:
         print(json.dumps(figures))
@@ -194,7 +216,9 @@ def main() -> int:
             f"{figures['clients']} clients, {figures['seconds']} s, queue concurrency {figures['concurrency']}: "
             f"requests {figures['requests']}, errors {errors} {figures['error_kinds'] or ''}, "
             f"{figures['per_second']}/s, p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, "
-            f"p99 {figures['p99_ms']} ms, RSS {rss_start} -> {rss_end} MB"
+            f"p99 {figures['p99_ms']} ms, RSS {rss_start} -> {rss_end} MB; app CPU "
+            f"{figures['server_cpu_ms_per_request']} ms a request, clients' CPU {figures['client_cpu_s']} s, "
+            f"load average {figures['load_average']}"
         )
     return 0 if errors == 0 else 1
 
