@@ -170,7 +170,9 @@ def random_kills(scratch: Path, rounds: int, rng: random.Random, parts: Parts) -
     generations.release_leases(index_dir)
 
     killed = finished = survived = clean_terms = terms = 0
-    phases = dict.fromkeys(("before the build", "staging left", "renamed, not published", "published"), 0)
+    phases = dict.fromkeys(
+        ("nothing left or changed", "staging left", "renamed, not published", "published"), 0
+    )
     served_before = (index_dir / "CURRENT").read_text().strip()
     problems: list[str] = []
     for number in range(rounds):
@@ -191,7 +193,7 @@ def random_kills(scratch: Path, rounds: int, rng: random.Random, parts: Parts) -
         elif served_now != served_before:
             phases["published"] += 1
         else:
-            phases["before the build"] += 1
+            phases["nothing left or changed"] += 1
         served_before = served_now
         if process.returncode == 0:
             finished += 1  # done before the signal came
