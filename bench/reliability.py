@@ -940,7 +940,7 @@ def run(parts_wanted: list[str], quick: bool, seed: int, say: Callable[[str], No
         parts = Parts()
         jobs: dict[str, Callable[[], Part]] = {
             "kills": lambda: random_kills(scratch, 5 if quick else 24, rng, parts),
-            "swaps": lambda: loads_during_swaps(scratch, 250 if quick else 2400, parts),
+            "swaps": lambda: loads_during_swaps(scratch, 200 if quick else 2400, parts),
             "corrupt": lambda: corruptions(scratch, parts),
             "files": lambda: bad_files(scratch, quick),
             "routes": lambda: routes(scratch),
