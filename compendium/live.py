@@ -12,11 +12,11 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from compendium import generations
-from compendium.index_store import IndexError_, embedding_of, load_index
+from compendium.index_store import Fingerprint, IndexError_, embedding_of, load_index, staleness
 from compendium.search import Searcher
 
 
@@ -63,10 +63,11 @@ class LiveSearcher:
             return
         if index.folder == old.index.folder:
             return
-        built = index.manifest.fingerprint
-        if old.embedder is not None and built.model != embedding_of(old.embedder):
+        reasons = staleness(index.manifest, _expected(old, index.manifest.fingerprint))
+        if reasons:
             print(
-                f"kept serving {old.index.folder.name}: {index.folder.name} was built for another model",
+                f"kept serving {old.index.folder.name}: {index.folder.name} cannot serve this app "
+                f"({'; '.join(reasons)})",
                 file=sys.stderr,
             )
             return
@@ -88,3 +89,18 @@ class LiveSearcher:
     def generation(self) -> str:
         """The served generation's name (the folder's own name in the old layout)."""
         return self.searcher.index.folder.name
+
+
+def _expected(serving: Searcher, built: Fingerprint) -> Fingerprint:
+    """What a generation must have been built with to replace ``serving``'s: the same code
+    (format, analyzer, parser, chunking) and the running model, for any corpus (a new corpus is
+    why a generation is published)."""
+    model = embedding_of(serving.embedder) if serving.embedder is not None else (None, None, None)
+    return replace(
+        serving.index.manifest.fingerprint,
+        model_id=model[0],
+        embedding_backend=model[1],
+        embedding_dim=model[2],
+        corpus_hash=built.corpus_hash,
+        corpus_files=built.corpus_files,
+    )

@@ -78,3 +78,29 @@ def test_searches_keep_working_while_the_index_is_rebuilt(corpus_dir, tmp_path, 
     assert failures == []
     handlers.api_search("familias", 3)
     assert handlers.status()["generation"] == "gen-000004"
+
+
+def test_a_generation_built_by_other_code_settings_is_not_switched_to(
+    corpus_dir, tmp_path, keyword_env, capsys
+):
+    from dataclasses import replace
+
+    from compendium.index_store import DEFAULT_INDEX_CONFIG
+
+    index_dir = tmp_path / "index"
+    searcher = Searcher.open([corpus_dir], index_dir, model=keyword_env)
+    handlers = Handlers(searcher, ExportStore(tmp_path / "exports"), reload_interval=0.0)
+    shutil.copy(NEW_CARD, corpus_dir / NEW_CARD.name)
+    other = replace(DEFAULT_INDEX_CONFIG, chunking=replace(DEFAULT_INDEX_CONFIG.chunking, max_words=120))
+    analyzer = Analyzer()
+    build_index(
+        [corpus_dir],
+        index_dir,
+        embedder=None,
+        analyzer=analyzer,
+        glossary=load_glossary(analyzer),
+        config=other,
+    )
+    assert handlers.api_search("familias", 3)["hits"]
+    assert handlers.status()["generation"] == "gen-000001"
+    assert "chunk settings changed" in capsys.readouterr().err
