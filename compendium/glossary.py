@@ -10,6 +10,7 @@ no embedding model.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -22,10 +23,12 @@ HEADER = ("concept", "es", "en", "fr", "pt")
 
 @dataclass(frozen=True)
 class Concept:
-    """One glossary row: an id and its terms per language (first term is the preferred one)."""
+    """One glossary row: an id, its terms per language (first term is the preferred one) and
+    the number of the file's section it is listed under ("9": institutions)."""
 
     concept_id: str
     terms: tuple[tuple[str, tuple[str, ...]], ...]
+    group: str = ""
 
     def terms_in(self, lang: str) -> tuple[str, ...]:
         return dict(self.terms).get(lang, ())
@@ -59,6 +62,7 @@ class Glossary:
         }
         # concept index -> the stem tuples of all its terms, in every language
         self._stems: list[frozenset[tuple[str, ...]]] = []
+        self._index = {concept.concept_id: index for index, concept in enumerate(self.concepts)}
         for index, concept in enumerate(self.concepts):
             phrases: set[tuple[str, ...]] = set()
             for lang, terms in concept.terms:
@@ -72,6 +76,10 @@ class Glossary:
 
     def __len__(self) -> int:
         return len(self.concepts)
+
+    def phrases_of(self, concept_id: str) -> frozenset[tuple[str, ...]]:
+        """The stems of every term of the concept, in every language."""
+        return self._stems[self._index[concept_id]]
 
     def expand(self, query: str, already: set[str] | frozenset[str] = frozenset()) -> Expansion:
         """Concepts named in ``query`` (in any language) and their terms' stems in every
@@ -125,7 +133,11 @@ def load_glossary(analyzer: Analyzer, path: Path | None = None) -> Glossary:
     concepts: list[Concept] = []
     seen: set[str] = set()
     header_seen = False
+    group = ""
     for number, line in enumerate(raw.decode("utf-8").splitlines(), start=1):
+        heading = re.match(r"#\s*(\d+)\.", line)
+        if heading:
+            group = heading.group(1)
         if not line.strip() or line.startswith("#"):
             continue
         cells = line.split("\t")
@@ -146,7 +158,7 @@ def load_glossary(analyzer: Analyzer, path: Path | None = None) -> Glossary:
             if not variants:
                 raise ValueError(f"{path}:{number}: no {lang} term for {concept_id!r}")
             terms.append((lang, variants))
-        concepts.append(Concept(concept_id=concept_id, terms=tuple(terms)))
+        concepts.append(Concept(concept_id=concept_id, terms=tuple(terms), group=group))
     if not header_seen:
         raise ValueError(f"{path}: no header line")
     version = hashlib.sha256(raw).hexdigest()[:12]

@@ -237,3 +237,23 @@ def test_each_quote_states_why_it_was_chosen(keyword_searcher):
     chunks = keyword_searcher.chunk_by_id
     funding = [q for q in answer.quotes if chunks[q.chunk_id].section == "funding"]
     assert funding and all("asked_section" in q.reasons for q in funding)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "How much did the World Bank lend to Ecuador for Plan Familia?",
+        "¿Cuánto prestó el Banco Mundial al Plan Familia?",
+        "Quel rôle a joué la Banque mondiale dans le Plan Familia ?",
+    ],
+)
+def test_an_organisation_the_collection_never_mentions_is_not_covered(keyword_searcher, query):
+    answer = build_answer(keyword_searcher, query, keyword_searcher.search(query, k=5))
+    assert not answer.clear and answer.missing == ("World Bank",)
+
+
+def test_an_organisation_the_collection_mentions_in_another_language_is_answered(keyword_searcher):
+    # The card writes "BID"; the glossary knows it as the Inter-American Development Bank.
+    query = "How did the Inter-American Development Bank support Plan Familia?"
+    answer = build_answer(keyword_searcher, query, keyword_searcher.search(query, k=5))
+    assert answer.clear and not answer.missing

@@ -18,6 +18,7 @@ import numpy as np
 from compendium.acronyms import expansions_in
 from compendium.answer.candidates import Candidate, answer_sources, candidates, is_figure_row
 from compendium.answer.features import FEATURES, QuestionCues, coverages, feature_matrix
+from compendium.answer.named import absent_organisations
 from compendium.answer.records import NO_CLEAR_ANSWER, Answer, Citation, Quote, not_covered_message
 from compendium.answer.scorer import AnswerWeights, load_weights
 from compendium.records import Chunk
@@ -55,7 +56,7 @@ def build_answer(
     ``weights`` replaces the shipped scorer (the fitting script passes its own).
     """
     query = " ".join(query.split())
-    missing = searcher.coverage.missing(query)
+    missing = searcher.coverage.missing(query) + absent_organisations(searcher, query)
     if missing:
         return _declined(query, not_covered_message(missing), missing)
     found = candidates(searcher, answer_sources(searcher, hits, CANDIDATE_HITS, CANDIDATE_CARDS))
