@@ -696,7 +696,7 @@ def _wire_language(page: _Page, handlers: Handlers, status: Callable[[str], str]
 
 
 def launch(app: WebApp, host: str = "127.0.0.1", port: int = 7860, *, block: bool = True):  # type: ignore[no-untyped-def]
-    """Serve ``app`` locally: a bounded queue run four at a time, no public share link, and
+    """Serve ``app`` locally: a bounded queue run two at a time, no public share link, and
     only the routes the page and the public API need (see :mod:`compendium.serving`)."""
     from starlette.middleware import Middleware
 
@@ -704,7 +704,9 @@ def launch(app: WebApp, host: str = "127.0.0.1", port: int = 7860, *, block: boo
     public = frozenset(fn.api_name for fn in demo.fns.values() if fn.api_visibility == "public")
     guard = Middleware(RouteGuard, policy=RoutePolicy(files=app.handouts, api_names=public))
     # api_open=False: the named API goes through the queue too, never straight to a function.
-    demo.queue(default_concurrency_limit=4, max_size=QUEUE_SIZE, api_open=False)
+    # Two at a time, one per core: each request is CPU-bound (about 80 ms), and with 50 clients
+    # p95 was 4.9 s at 2, 5.3 s at 1, 6.2-7.5 s at 4 and 9.2 s at 8 (bench/load.py --concurrency).
+    demo.queue(default_concurrency_limit=2, max_size=QUEUE_SIZE, api_open=False)
     return demo.launch(
         server_name=host,
         server_port=port,
