@@ -12,6 +12,7 @@ Layout (all inspectable, no pickle)::
     index/vectors.faiss      dense vectors (absent in keyword-only builds)
     index/sentences.jsonl    the sentences answers may quote, and their vectors in
     index/sentences.npy      sentences.npy (both absent in keyword-only builds)
+    index/coverage_*.txt     every word and country the passages mention, for "not covered"
     index/ingest_report.json parser warnings and files that could not be read
 
 A build writes into a temporary folder beside the index and, only when complete, publishes it
@@ -45,6 +46,7 @@ from compendium import generations
 from compendium.analyzer import ANALYZER_VERSION, Analyzer
 from compendium.bm25 import BM25_FILE, OkapiIndex
 from compendium.chunker import ChunkConfig, chunk_documents, index_text
+from compendium.coverage import Coverage
 from compendium.embedding import Embedder
 from compendium.errors import printable
 from compendium.glossary import Glossary
@@ -55,7 +57,8 @@ from compendium.vectors import DEFAULT_HNSW_THRESHOLD, VECTORS_FILE, VectorIndex
 
 # 2: the embedding backend is recorded, and sentence vectors are stored for the answers.
 # 3: BM25 weights are stored as postings (.npy), no longer re-fitted from analysed terms.
-FORMAT_VERSION = 3
+# 4: the collection's coverage (words, countries) is stored, no longer read from every passage.
+FORMAT_VERSION = 4
 MANIFEST_FILE = "manifest.json"
 CHUNKS_FILE = "chunks.jsonl"
 DOCUMENTS_FILE = "documents.json"
@@ -201,6 +204,13 @@ class LoadedIndex:
     #: Sentence text -> passage vector, for the answer builder (empty without a model).
     sentence_vectors: dict[str, np.ndarray] = field(default_factory=dict)
 
+    def coverage(self) -> Coverage:
+        """The words and countries the collection mentions, as the build stored them."""
+        try:
+            return Coverage.load(self.folder)
+        except (OSError, UnicodeDecodeError) as error:
+            raise CorruptIndexError(f"{self.folder}: coverage files: {error}") from error
+
 
 def fingerprint(
     corpus_paths: Sequence[Path | str],
@@ -327,6 +337,8 @@ def _write_index(
             handle.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
     keyword = OkapiIndex.build(analyzer.document_terms(index_text(chunk), chunk.lang) for chunk in chunks)
     keyword.save(folder)
+    say("listing the words and countries the passages mention")
+    Coverage.of(chunks).save(folder)
     vector_kind = None
     if embedder is not None:
         vector_kind = _write_vectors(folder, chunks, embedder, config, say)
@@ -538,7 +550,7 @@ def _legacy_files(index_dir: Path) -> list[str]:
     except (OSError, ValueError, TypeError, KeyError):
         listed = []
     known = [CHUNKS_FILE, DOCUMENTS_FILE, REPORT_FILE, VECTORS_FILE, BM25_FILE]
-    patterns = ("bm25_", "sentences.")
+    patterns = ("bm25_", "sentences.", "coverage_")
     found = [p.name for p in index_dir.iterdir() if p.name.startswith(patterns)]
     names = {str(name) for name in [*listed, *known, *found] if "/" not in str(name)}
     return sorted(names - set(_KEEP_FILES)) + [MANIFEST_FILE]

@@ -352,8 +352,9 @@ class Searcher:
 
     @cached_property
     def coverage(self) -> Coverage:
-        """What the indexed collection mentions (countries, words), to tell "not covered"."""
-        return Coverage.of(self.chunks)
+        """What the indexed collection mentions (countries, words), to tell "not covered":
+        stored at index build, read on first use."""
+        return self.index.coverage()
 
     def query_vector(self, query: str) -> np.ndarray:
         """The embedding of ``query``, computed once however many steps (search, answer) use it."""

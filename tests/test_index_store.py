@@ -94,6 +94,8 @@ def test_manifest_records_what_the_index_was_built_from(corpus_dir, tmp_path, ti
         "sentences.npy",
         "ingest_report.json",
         "documents.json",
+        "coverage_words.txt",
+        "coverage_countries.txt",
     }
 
 
