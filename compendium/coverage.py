@@ -68,6 +68,11 @@ class Coverage:
     @classmethod
     def load(cls, folder: Path, finder: CountryFinder | None = None) -> Coverage:
         """The coverage :meth:`save` wrote into ``folder``."""
-        words = (folder / WORDS_FILE).read_text(encoding="utf-8").split("\n")[:-1]
-        countries = (folder / COUNTRIES_FILE).read_text(encoding="utf-8").split("\n")[:-1]
-        return cls(frozenset(countries), frozenset(words), finder or CountryFinder())
+        words = (folder / WORDS_FILE).read_text(encoding="utf-8")
+        return cls.parse(words, (folder / COUNTRIES_FILE).read_text(encoding="utf-8"), finder)
+
+    @classmethod
+    def parse(cls, words: str, countries: str, finder: CountryFinder | None = None) -> Coverage:
+        """The coverage whose two files hold ``words`` and ``countries``."""
+        vocabulary = frozenset(words.split("\n")[:-1])
+        return cls(frozenset(countries.split("\n")[:-1]), vocabulary, finder or CountryFinder())
