@@ -12,10 +12,13 @@ scorer takes the best-matching variant, so "familias", "families" and "familles"
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from compendium.language import LanguageDetector
@@ -88,8 +91,7 @@ class Analyzer:
 
     @cached_property
     def _stopwords(self) -> dict[str, frozenset[str]]:
-        from bm25s import stopwords as lists  # the Snowball/NLTK lists, shipped as Python tuples
-
+        lists = _stopword_lists()
         named = {
             "es": lists.STOPWORDS_SPANISH,
             "en": lists.STOPWORDS_EN_PLUS,
@@ -181,3 +183,23 @@ class Analyzer:
         return tuple(
             self.stem(token, lang) for token in self.tokens(text) if not self.is_query_stopword(token, lang)
         )
+
+
+def _stopword_lists() -> Any:
+    """bm25s's stopword module (the Snowball/NLTK lists, shipped as Python tuples), read
+    without running the package's ``__init__``: that imports scipy, half a second of every
+    search process's start for a few tuples of words."""
+    loaded = sys.modules.get("bm25s.stopwords")
+    if loaded is not None:
+        return loaded
+    spec = importlib.util.find_spec("bm25s")
+    if spec is None or not spec.submodule_search_locations:
+        from bm25s import stopwords
+
+        return stopwords
+    path = Path(next(iter(spec.submodule_search_locations))) / "stopwords.py"
+    module_spec = importlib.util.spec_from_file_location("_compendium_bm25s_stopwords", path)
+    assert module_spec is not None and module_spec.loader is not None
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return module

@@ -172,11 +172,16 @@ class OkapiIndex:
     def load(cls, folder: Path) -> OkapiIndex:
         """Open a saved index; the arrays are memory-mapped, not read. ``ValueError`` when the
         files disagree with each other."""
-        meta = json.loads((folder / BM25_FILE).read_text(encoding="utf-8"))
+        return cls.open(_Folder(folder))
+
+    @classmethod
+    def open(cls, files: SavedFiles) -> OkapiIndex:
+        """:meth:`load` from ``files`` (the index folder's verified files, say)."""
+        meta = json.loads(files.read_text(BM25_FILE))
         if meta.get("backend") != cls.backend:
-            raise ValueError(f"{folder / BM25_FILE}: unknown keyword backend {meta.get('backend')!r}")
-        terms = tuple((folder / TERMS_FILE).read_text(encoding="utf-8").split("\n")[:-1])
-        arrays = [np.load(folder / name, mmap_mode="r", allow_pickle=False) for name in BM25_FILES[2:]]
+            raise ValueError(f"{BM25_FILE}: unknown keyword backend {meta.get('backend')!r}")
+        terms = tuple(files.read_text(TERMS_FILE).split("\n")[:-1])
+        arrays = [files.array(name) for name in BM25_FILES[2:]]
         index = cls(terms, *arrays, documents=int(meta["documents"]), params=meta["params"])
         index.check(int(meta["postings"]))
         return index
@@ -194,6 +199,27 @@ class OkapiIndex:
             raise ValueError("keyword index arrays do not fit together")
         if postings and (int(self.docs.max()) >= self.documents or int(self.docs.min()) < 0):
             raise ValueError("keyword postings name documents outside the index")
+
+
+class SavedFiles(Protocol):
+    """Where a saved index is read from: its text files and its ``.npy`` arrays by name."""
+
+    def read_text(self, name: str) -> str: ...
+
+    def array(self, name: str) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class _Folder:
+    """A folder's files, read directly (arrays memory-mapped)."""
+
+    folder: Path
+
+    def read_text(self, name: str) -> str:
+        return (self.folder / name).read_text(encoding="utf-8")
+
+    def array(self, name: str) -> np.ndarray:
+        return np.load(self.folder / name, mmap_mode="r", allow_pickle=False)
 
 
 def _postings(documents: Iterable[Sequence[str]]) -> tuple[np.ndarray, ...]:

@@ -5,6 +5,8 @@ Layout (all inspectable, no pickle)::
     index/manifest.json      what was built from what: format, model, analyzer, glossary,
                              parser code, chunk settings, corpus hash, file checksums
     index/chunks.jsonl       one chunk record a line; line number = FAISS id = BM25 row
+    index/chunk_*            each line's offset, and the columns queries read (language,
+                             section, card, countries, tie-break): compendium.chunk_table
     index/documents.json     the parsed documents (whole cards, for the card viewer)
     index/bm25.json          BM25 parameters and sizes; the keyword index proper is
     index/bm25_terms.txt     its vocabulary (one term a line) and, memory-mapped on open,
@@ -12,6 +14,7 @@ Layout (all inspectable, no pickle)::
     index/vectors.faiss      dense vectors (absent in keyword-only builds)
     index/sentences.jsonl    the sentences answers may quote, and their vectors in
     index/sentences.npy      sentences.npy (both absent in keyword-only builds)
+    index/coverage_*.txt     every word and country the passages mention, for "not covered"
     index/ingest_report.json parser warnings and files that could not be read
 
 A build writes into a temporary folder beside the index and, only when complete, publishes it
@@ -25,6 +28,7 @@ never used.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
@@ -36,28 +40,42 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from compendium import generations
 from compendium.analyzer import ANALYZER_VERSION, Analyzer
-from compendium.bm25 import BM25_FILE, OkapiIndex
+from compendium.bm25 import BM25_FILE, KeywordIndex, OkapiIndex
+from compendium.chunk_table import CHUNKS_FILE, ChunkTable, save_chunks
 from compendium.chunker import ChunkConfig, chunk_documents, index_text
+from compendium.coverage import COUNTRIES_FILE as COVERAGE_COUNTRIES
+from compendium.coverage import WORDS_FILE as COVERAGE_WORDS
+from compendium.coverage import Coverage
 from compendium.embedding import Embedder
 from compendium.errors import printable
 from compendium.glossary import Glossary
+from compendium.index_errors import (  # re-exported: callers import them from here
+    BuildLockedError,
+    CorruptIndexError,
+    MissingIndexError,
+    StaleIndexError,
+)
+from compendium.index_errors import (
+    IndexError_ as IndexError_,
+)
+from compendium.index_files import IndexFiles
 from compendium.ingest import Corpus, collect_files, load_corpus
 from compendium.records import Chunk, Document
-from compendium.sentence_store import load_sentences, quotable_sentences, save_sentences
+from compendium.sentence_store import SentenceVectors, quotable_sentences, save_sentences
 from compendium.vectors import DEFAULT_HNSW_THRESHOLD, VECTORS_FILE, VectorIndex
 
 # 2: the embedding backend is recorded, and sentence vectors are stored for the answers.
 # 3: BM25 weights are stored as postings (.npy), no longer re-fitted from analysed terms.
-FORMAT_VERSION = 3
+# 4: the collection's coverage (words, countries) is stored, no longer read from every passage.
+# 5: the passages' columns and line offsets are stored, and the manifest records file sizes.
+FORMAT_VERSION = 5
 MANIFEST_FILE = "manifest.json"
-CHUNKS_FILE = "chunks.jsonl"
 DOCUMENTS_FILE = "documents.json"
 REPORT_FILE = "ingest_report.json"
 LOCK_WAIT_SECONDS = 900
@@ -84,30 +102,6 @@ _PIPELINE_MODULES = (
 _PIPELINE_DATA = ("data/sections.tsv", "data/country_aliases.tsv")
 
 Progress = Callable[[str], None]
-
-
-class IndexError_(Exception):
-    """Base for index problems (named with a trailing underscore: ``IndexError`` is a builtin)."""
-
-
-class MissingIndexError(IndexError_):
-    """No index has been built in that folder yet."""
-
-
-class StaleIndexError(IndexError_):
-    """The index was built from another corpus, model, format or code; ``reasons`` says which."""
-
-    def __init__(self, reasons: Sequence[str]) -> None:
-        super().__init__("stale index: " + "; ".join(reasons))
-        self.reasons = tuple(reasons)
-
-
-class CorruptIndexError(IndexError_):
-    """Index files are missing, altered or inconsistent with the manifest."""
-
-
-class BuildLockedError(IndexError_):
-    """Another process kept the build lock for too long."""
 
 
 @dataclass(frozen=True)
@@ -157,6 +151,8 @@ class Manifest:
     keyword_backend: str
     created: str
     files: dict[str, str]
+    #: Each file's size in bytes: checked when the index is opened (digests on first use).
+    sizes: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> str:
         record = asdict(self)
@@ -170,6 +166,9 @@ class Manifest:
         if not isinstance(record, dict):
             raise ValueError(f"expected a JSON object, found {type(record).__name__}")
         _check_files(record.get("files"))
+        sizes = record.get("sizes", {})
+        if not isinstance(sizes, dict) or not all(isinstance(size, int) for size in sizes.values()):
+            raise ValueError("sizes is not an object of numbers")
         if not isinstance(record.get("chunk_count"), int):
             raise ValueError("chunk_count is not a number")
         names = Fingerprint.__dataclass_fields__
@@ -187,19 +186,79 @@ def _check_files(files: object) -> None:
             raise ValueError(f"files lists {name!r}, which is not a file of the index")
 
 
-@dataclass(frozen=True)
 class LoadedIndex:
-    """An opened, verified index."""
+    """An opened index: its manifest checked, its files' sizes checked, and each part read
+    (its file's digest verified first) when something first needs it.
 
-    folder: Path
-    manifest: Manifest
-    chunks: tuple[Chunk, ...]
-    keyword: OkapiIndex
-    vectors: VectorIndex | None
-    report: dict[str, Any]
-    documents: tuple[Document, ...]
-    #: Sentence text -> passage vector, for the answer builder (empty without a model).
-    sentence_vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    Opening is then proportional to what a query needs rather than to the collection: the
+    passages' columns for the first query, the postings of its words, the records of the
+    passages it returns; the vectors on the first dense query, the sentence vectors and the
+    coverage on the first answer, the documents when a card is shown.
+    """
+
+    def __init__(self, folder: Path, manifest: Manifest, files: IndexFiles) -> None:
+        self.folder = folder
+        self.manifest = manifest
+        self.files = files
+        self.chunks = ChunkTable(files, manifest.chunk_count)
+        built = manifest.fingerprint
+        #: Sentence text -> passage vector, for the answer builder (empty without a model).
+        self.sentence_vectors = SentenceVectors(files if self.has_vectors else None, built.embedding_dim or 0)
+
+    @property
+    def has_vectors(self) -> bool:
+        """Whether the index holds dense vectors (known from the manifest, nothing read)."""
+        return self.manifest.vector_index is not None and self.manifest.fingerprint.embedding_dim is not None
+
+    @cached_property
+    def keyword(self) -> OkapiIndex:
+        """The BM25 postings (memory-mapped)."""
+        try:
+            keyword = OkapiIndex.open(self.files)
+        except (ValueError, KeyError, TypeError) as error:
+            raise CorruptIndexError(f"{BM25_FILE}: {error}") from error
+        if len(keyword) != len(self.chunks):
+            raise CorruptIndexError(f"{BM25_FILE} covers {len(keyword)} chunks, expected {len(self.chunks)}")
+        return keyword
+
+    @cached_property
+    def vectors(self) -> VectorIndex | None:
+        """The FAISS index of the passage vectors, None in a keyword-only index."""
+        if not self.has_vectors:
+            return None
+        dimension = self.manifest.fingerprint.embedding_dim
+        assert dimension is not None
+        try:
+            return VectorIndex.from_bytes(self.files.read_bytes(VECTORS_FILE), len(self.chunks), dimension)
+        except (ValueError, RuntimeError) as error:
+            raise CorruptIndexError(f"{VECTORS_FILE}: {error}") from error
+
+    @cached_property
+    def report(self) -> dict[str, Any]:
+        """The ingest report: parser warnings and files that could not be read."""
+        try:
+            return json.loads(self.files.read_text(REPORT_FILE))
+        except ValueError as error:
+            raise CorruptIndexError(f"{REPORT_FILE}: {error}") from error
+
+    @cached_property
+    def documents(self) -> tuple[Document, ...]:
+        """The parsed documents (whole cards, for the card viewer)."""
+        try:
+            records = json.loads(self.files.read_text(DOCUMENTS_FILE))
+            return tuple(Document.from_dict(record) for record in records)
+        except (ValueError, KeyError, TypeError) as error:
+            raise CorruptIndexError(f"{DOCUMENTS_FILE}: {error}") from error
+
+    def with_keyword(self, keyword: KeywordIndex) -> LoadedIndex:
+        """This index scored by another keyword backend (tests compare scorers on one index)."""
+        other = copy.copy(self)
+        other.__dict__["keyword"] = keyword  # where cached_property keeps its value
+        return other
+
+    def coverage(self) -> Coverage:
+        """The words and countries the collection mentions, as the build stored them."""
+        return Coverage.parse(self.files.read_text(COVERAGE_WORDS), self.files.read_text(COVERAGE_COUNTRIES))
 
 
 def fingerprint(
@@ -322,11 +381,11 @@ def _write_index(
     say: Progress,
 ) -> Manifest:
     say(f"analysing {len(chunks)} chunks for keyword search")
-    with (folder / CHUNKS_FILE).open("w", encoding="utf-8") as handle:
-        for chunk in chunks:
-            handle.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
+    save_chunks(folder, chunks)
     keyword = OkapiIndex.build(analyzer.document_terms(index_text(chunk), chunk.lang) for chunk in chunks)
     keyword.save(folder)
+    say("listing the words and countries the passages mention")
+    Coverage.of(chunks).save(folder)
     vector_kind = None
     if embedder is not None:
         vector_kind = _write_vectors(folder, chunks, embedder, config, say)
@@ -345,7 +404,9 @@ def _write_index(
         "problems": [asdict(problem) for problem in corpus.problems],
     }
     (folder / REPORT_FILE).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-    files = {name: _file_hash(folder / name) for name in sorted(os.listdir(folder))}
+    names = sorted(os.listdir(folder))
+    files = {name: _file_hash(folder / name) for name in names}
+    sizes = {name: (folder / name).stat().st_size for name in names}
     manifest = Manifest(
         fingerprint=current,
         chunk_count=len(chunks),
@@ -353,6 +414,7 @@ def _write_index(
         keyword_backend=keyword.backend,
         created=datetime.now(UTC).isoformat(timespec="seconds"),
         files=files,
+        sizes=sizes,
     )
     (folder / MANIFEST_FILE).write_text(manifest.to_json(), encoding="utf-8")
     return manifest
@@ -395,7 +457,7 @@ class EmbeddingProgress:
 
 def load_index(index_dir: Path, current: Fingerprint | None = None) -> LoadedIndex:
     """Open ``index_dir``; with ``current``, refuse it (:class:`StaleIndexError`) unless it
-    matches. Files are checked against the manifest's checksums."""
+    matches. Files are checked against the manifest: sizes now, digests before first use."""
     index_dir = served_index_folder(Path(index_dir))
     manifest_path = index_dir / MANIFEST_FILE
     if not manifest_path.exists():
@@ -408,48 +470,11 @@ def load_index(index_dir: Path, current: Fingerprint | None = None) -> LoadedInd
         reasons = staleness(manifest, current)
         if reasons:
             raise StaleIndexError(reasons)
-    for name, expected in manifest.files.items():
-        path = index_dir / name
-        try:
-            matches = path.is_file() and _file_hash(path) == expected
-        except OSError:
-            matches = False
-        if not matches:
-            raise CorruptIndexError(f"{path} is missing, unreadable or does not match the manifest")
-    lines = (index_dir / CHUNKS_FILE).read_text(encoding="utf-8").splitlines()
-    chunks = tuple(Chunk.from_dict(json.loads(line)) for line in lines)
-    if len(chunks) != manifest.chunk_count:
-        raise CorruptIndexError(f"{len(chunks)} chunks on disk, manifest says {manifest.chunk_count}")
-    try:
-        keyword = OkapiIndex.load(index_dir)
-    except (ValueError, KeyError, OSError) as error:
-        raise CorruptIndexError(f"{BM25_FILE}: {error}") from error
-    if len(keyword) != len(chunks):
-        raise CorruptIndexError(f"{BM25_FILE} covers {len(keyword)} chunks, expected {len(chunks)}")
-    vectors = None
-    sentence_vectors: dict[str, np.ndarray] = {}
-    built = manifest.fingerprint
-    if manifest.vector_index is not None and built.embedding_dim is not None:
-        try:
-            vectors = VectorIndex.load(index_dir, len(chunks), built.embedding_dim)
-            sentence_vectors = load_sentences(index_dir, built.embedding_dim)
-        except (ValueError, RuntimeError) as error:
-            raise CorruptIndexError(f"{VECTORS_FILE}: {error}") from error
-    report = json.loads((index_dir / REPORT_FILE).read_text(encoding="utf-8"))
-    documents = tuple(
-        Document.from_dict(record)
-        for record in json.loads((index_dir / DOCUMENTS_FILE).read_text(encoding="utf-8"))
-    )
-    return LoadedIndex(
-        folder=index_dir,
-        manifest=manifest,
-        chunks=chunks,
-        keyword=keyword,
-        vectors=vectors,
-        report=report,
-        documents=documents,
-        sentence_vectors=sentence_vectors,
-    )
+    # Sizes now (a missing, truncated or extended file is refused at once); each file's full
+    # digest when its content is first used (IndexFiles).
+    sizes = manifest.sizes if set(manifest.sizes) == set(manifest.files) else None
+    files = IndexFiles.open(index_dir, manifest.files, sizes)
+    return LoadedIndex(index_dir, manifest, files)
 
 
 def _file_hash(path: Path) -> str:
@@ -538,7 +563,7 @@ def _legacy_files(index_dir: Path) -> list[str]:
     except (OSError, ValueError, TypeError, KeyError):
         listed = []
     known = [CHUNKS_FILE, DOCUMENTS_FILE, REPORT_FILE, VECTORS_FILE, BM25_FILE]
-    patterns = ("bm25_", "sentences.")
+    patterns = ("bm25_", "sentences.", "coverage_", "chunk_")
     found = [p.name for p in index_dir.iterdir() if p.name.startswith(patterns)]
     names = {str(name) for name in [*listed, *known, *found] if "/" not in str(name)}
     return sorted(names - set(_KEEP_FILES)) + [MANIFEST_FILE]

@@ -18,6 +18,7 @@ import numpy as np
 
 from compendium.acronyms import spelled_out
 from compendium.analyzer import Analyzer, QueryTerm
+from compendium.chunk_table import ChunkTable
 from compendium.coverage import Coverage
 from compendium.embedding import Embedder, ModelStatus, load_embedder, requested_model
 from compendium.embedding.threads import single_query_faiss
@@ -163,21 +164,21 @@ class Searcher:
     model_status: ModelStatus
     options: SearchOptions = field(default_factory=SearchOptions)
     intents: SectionIntents = field(default_factory=SectionIntents.from_taxonomy, repr=False)
+    # Vectors of sentences the index did not store, embedded once.
     _sentence_vectors: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _query_vectors: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
-
-    def __post_init__(self) -> None:
-        self._sentence_vectors.update(self.index.sentence_vectors)
+    _acronym_cache: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
 
     def embed_sentences(self, texts: Sequence[str]) -> np.ndarray:
         """Passage vectors of ``texts``: stored at index build for every quotable sentence;
         anything else is embedded once and cached."""
         assert self.embedder is not None
-        missing = list(dict.fromkeys(text for text in texts if text not in self._sentence_vectors))
+        stored, extra = self.index.sentence_vectors, self._sentence_vectors
+        missing = list(dict.fromkeys(text for text in texts if text not in stored and text not in extra))
         if missing:
             for text, vector in zip(missing, self.embedder.embed_passages(missing), strict=True):
-                self._sentence_vectors[text] = vector
-        return np.stack([self._sentence_vectors[text] for text in texts])
+                extra[text] = vector
+        return np.stack([stored[text] if text in stored else extra[text] for text in texts])
 
     @classmethod
     def open(
@@ -222,7 +223,7 @@ class Searcher:
                 progress=progress,
             )
             index = load_index(Path(index_dir), fingerprint(corpus, embedder, glossary, config))
-        if embedder is not None and index.vectors is not None:
+        if embedder is not None and index.has_vectors:
             single_query_faiss()
         return cls(index=index, analyzer=analyzer, glossary=glossary, embedder=embedder, model_status=status)
 
@@ -233,32 +234,30 @@ class Searcher:
 
     @property
     def _dense_ready(self) -> bool:
-        return self.embedder is not None and self.index.vectors is not None
+        return self.embedder is not None and self.index.has_vectors
 
     @property
-    def chunks(self) -> tuple[Chunk, ...]:
+    def chunks(self) -> ChunkTable:
+        """Every passage, in index order (records are read as they are asked for)."""
         return self.index.chunks
 
     @cached_property
     def chunk_by_id(self) -> dict[str, Chunk]:
-        """Every chunk under its id."""
+        """Every chunk under its id (reads every record: for the app and the evaluation)."""
         return {chunk.chunk_id: chunk for chunk in self.chunks}
-
-    @cached_property
-    def _windows(self) -> dict[tuple[str, int], tuple[Chunk, ...]]:
-        grouped: dict[tuple[str, int], list[Chunk]] = {}
-        for chunk in self.chunks:
-            grouped.setdefault((chunk.doc_id, chunk.section_ordinal), []).append(chunk)
-        return {key: tuple(chunks) for key, chunks in grouped.items()}
 
     def section_windows(self, chunk: Chunk) -> tuple[Chunk, ...]:
         """All windows of the section ``chunk`` belongs to, in order."""
-        return self._windows.get((chunk.doc_id, chunk.section_ordinal), (chunk,))
+        ordinals = self.chunks.section_of(chunk.doc_id, chunk.section_ordinal)
+        return tuple(self.chunks[i] for i in ordinals.tolist()) or (chunk,)
 
     def card_sections(self, doc_id: str) -> tuple[Chunk, ...]:
         """The first window of every section of card ``doc_id``, in the card's order."""
-        keys = sorted(key for key in self._windows if key[0] == doc_id)
-        return tuple(self._windows[key][0] for key in keys)
+        ordinals = self.chunks.of_doc(doc_id)
+        sections = self.chunks.column("section_ordinal")[ordinals]
+        # The first window of each section: index order within a section, sections by ordinal.
+        _values, first = np.unique(sections, return_index=True)
+        return tuple(self.chunks[i] for i in ordinals[first].tolist())
 
     def search(
         self, query: str, k: int = 5, filters: Filters | None = None, options: SearchOptions | None = None
@@ -273,7 +272,8 @@ class Searcher:
         if retrievers in (HYBRID, DENSE) and not self._dense_ready:
             retrievers = KEYWORD
         # Rankings stay numpy arrays over all chunks; only the hits become Python objects.
-        allowed = self._filter_index.mask(asdict(filters))  # FilterIndex names Filters' fields
+        wanted = asdict(filters)  # FilterIndex names Filters' fields
+        allowed = self._filter_index.mask(wanted) if any(wanted.values()) else None
         keyword = self._keyword_ranking(query, allowed, options) if retrievers in (HYBRID, KEYWORD) else None
         dense = self._dense_ranking(query, allowed) if retrievers in (HYBRID, DENSE) else None
         if keyword is not None and dense is not None:
@@ -282,8 +282,9 @@ class Searcher:
             fused = keyword if keyword is not None else dense
         assert fused is not None
         chunks = self.chunks
+        sections = chunks.sections_of
         hits: list[Hit] = []
-        for ordinal in best_per_section(fused, k, lambda i: (chunks[i].doc_id, chunks[i].section_ordinal)):
+        for ordinal in best_per_section(fused, k, lambda i: int(sections[i])):
             kw_rank, kw_score = _rank_and_score(keyword, ordinal)
             de_rank, de_score = _rank_and_score(dense, ordinal)
             score = float(fused.scores[ordinal])
@@ -299,13 +300,13 @@ class Searcher:
             return reciprocal_rank_fusion([keyword, dense], k=options.rrf_k, weights=[2 * w for w in weights])
         return convex_combination([keyword, dense], weights=weights)
 
-    @cached_property
+    @property
     def _chunk_order(self) -> ChunkOrder:
-        return ChunkOrder.of([chunk.chunk_id for chunk in self.chunks])
+        return self.chunks.order
 
-    @cached_property
+    @property
     def _filter_index(self) -> FilterIndex:
-        return FilterIndex.of(self.chunks)
+        return self.chunks.filter_index
 
     def _keyword_ranking(self, query: str, allowed: np.ndarray | None, options: SearchOptions) -> Ranking:
         terms = self.analyzer.query_terms(query)
@@ -321,7 +322,7 @@ class Searcher:
             # with the question (a contacts section is names and e-mails).
             wanted = self.asked_sections(query)
             if wanted:
-                asked = np.array([c.section in wanted for c in self.chunks])
+                asked = self.chunks.in_values("sections", wanted)
                 top = float(scores.max()) if len(scores) else 0.0
                 scores = scores * np.where(asked, 1.0 + options.section_boost, 1.0)
                 scores = scores + asked * options.section_floor * (top if top > 0 else 1.0)
@@ -340,20 +341,20 @@ class Searcher:
         return probe.probabilities(vector)
 
     def acronyms(self, doc_id: str) -> dict[str, str]:
-        """Acronym -> long form, as the card (or front matter) ``doc_id`` spells them out."""
-        return self._acronyms.get(doc_id, {})
-
-    @cached_property
-    def _acronyms(self) -> dict[str, dict[str, str]]:
-        texts: dict[str, list[str]] = {}
-        for chunk in self.chunks:
-            texts.setdefault(chunk.doc_id, [chunk.title]).append(chunk.text)
-        return {doc_id: spelled_out("\n".join(parts)) for doc_id, parts in texts.items()}
+        """Acronym -> long form, as the card (or front matter) ``doc_id`` spells them out
+        (read from that card's passages the first time it is asked for)."""
+        found = self._acronym_cache.get(doc_id)
+        if found is None:
+            chunks = [self.chunks[i] for i in self.chunks.of_doc(doc_id).tolist()]
+            parts = [chunks[0].title, *(chunk.text for chunk in chunks)] if chunks else []
+            found = self._acronym_cache[doc_id] = spelled_out("\n".join(parts)) if chunks else {}
+        return found
 
     @cached_property
     def coverage(self) -> Coverage:
-        """What the indexed collection mentions (countries, words), to tell "not covered"."""
-        return Coverage.of(self.chunks)
+        """What the indexed collection mentions (countries, words), to tell "not covered":
+        stored at index build, read on first use."""
+        return self.index.coverage()
 
     def query_vector(self, query: str) -> np.ndarray:
         """The embedding of ``query``, computed once however many steps (search, answer) use it."""
@@ -379,13 +380,14 @@ class Searcher:
     def status(self) -> dict[str, Any]:
         """What is indexed and how search runs, for status lines."""
         chunks = self.chunks
+        cards = chunks.in_values("kinds", {"card"})
         return {
             "mode": self.mode,
             "model": self.model_status.model_id,
             "notice": self.model_status.notice,
-            "practices": len({c.doc_id for c in chunks if c.kind == "card"}),
+            "practices": len(np.unique(chunks.column("doc_ids")[cards])),
             "chunks": len(chunks),
-            "languages": sorted({c.lang for c in chunks}),
+            "languages": sorted({chunks.values["langs"][code] for code in np.unique(chunks.column("langs"))}),
             "glossary_concepts": len(self.glossary),
             "index": str(self.index.folder),
             "built": self.index.manifest.created,

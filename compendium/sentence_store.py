@@ -9,11 +9,14 @@ from two overlapping windows share one vector.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
+from compendium.index_errors import CorruptIndexError
+from compendium.index_files import IndexFiles
 from compendium.records import Chunk
 from compendium.sentences import quotable_spans
 
@@ -39,12 +42,52 @@ def save_sentences(folder: Path, texts: Sequence[str], vectors: np.ndarray) -> N
     )
 
 
-def load_sentences(folder: Path, dimension: int) -> dict[str, np.ndarray]:
-    """Sentence text -> vector; empty when the index has no sentence vectors."""
-    if not (folder / SENTENCE_VECTORS_FILE).exists():
-        return {}
-    texts = [json.loads(line) for line in (folder / SENTENCES_FILE).read_text(encoding="utf-8").splitlines()]
-    vectors = np.load(folder / SENTENCE_VECTORS_FILE, allow_pickle=False)
-    if vectors.shape != (len(texts), dimension):
-        raise ValueError(f"sentence vectors have shape {vectors.shape}, expected ({len(texts)}, {dimension})")
-    return dict(zip(texts, vectors, strict=True))
+class SentenceVectors(Mapping[str, np.ndarray]):
+    """Sentence text -> vector, read from the index on first lookup (the first answer), not
+    when the index is opened: a hundred thousand passages quote some six hundred thousand
+    sentences. Empty when the index has no sentence vectors."""
+
+    def __init__(self, files: IndexFiles | None, dimension: int) -> None:
+        self._files = files
+        self._dimension = dimension
+        self._lock = threading.Lock()
+        self._loaded: tuple[dict[str, int], np.ndarray] | None = None
+
+    def _table(self) -> tuple[dict[str, int], np.ndarray]:
+        with self._lock:
+            if self._loaded is None:
+                self._loaded = self._read()
+            return self._loaded
+
+    def _read(self) -> tuple[dict[str, int], np.ndarray]:
+        files = self._files
+        if files is None or SENTENCE_VECTORS_FILE not in files:
+            return {}, np.zeros((0, self._dimension), dtype=np.float32)
+        text = files.read_text(SENTENCES_FILE)
+        try:
+            # One JSON array parsed in C: a call per line is seconds at this size.
+            texts = json.loads("[" + ",".join(text.split("\n")[:-1]) + "]")
+        except ValueError as error:
+            raise CorruptIndexError(f"{SENTENCES_FILE}: {error}") from error
+        vectors = files.array(SENTENCE_VECTORS_FILE)
+        if vectors.shape != (len(texts), self._dimension):
+            raise CorruptIndexError(
+                f"sentence vectors have shape {vectors.shape}, expected ({len(texts)}, {self._dimension})"
+            )
+        rows: dict[str, int] = {}
+        for row, sentence in enumerate(texts):
+            rows.setdefault(sentence, row)
+        return rows, vectors
+
+    def __getitem__(self, text: str) -> np.ndarray:
+        rows, vectors = self._table()
+        return np.asarray(vectors[rows[text]])
+
+    def __contains__(self, text: object) -> bool:
+        return text in self._table()[0]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table()[0])
+
+    def __len__(self) -> int:
+        return len(self._table()[0])

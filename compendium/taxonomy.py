@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 from compendium.textnorm import fold, fold_with_offsets, one_line
@@ -114,9 +114,6 @@ class Taxonomy:
         # objetivos" wins over its shorter variant.
         self.labels = sorted(labels, key=lambda lab: -len(lab.text))
         self.instructions = instructions
-        self._label_patterns = [
-            (lab, re.compile(r"\s*" + _words_pattern(lab.text) + r"(?![a-z0-9])")) for lab in self.labels
-        ]
         self._label_words = [(lab, label_words(lab.text)) for lab in self.labels]
         # Labels by every form of their first word that _same_word accepts: words_progress
         # then compares only the labels a text's first word can begin.
@@ -124,10 +121,20 @@ class Taxonomy:
         for lab, target in self._label_words:
             for form in _word_forms(target[0]) if target else ():
                 self._by_first_word.setdefault(form, []).append((lab, target))
-        self._instruction_patterns = [
-            re.compile(_words_pattern(ins.text) + r"\s*\.?") for ins in instructions
-        ]
-        self._label_start = _first_words_pattern([lab.text for lab in self.labels])
+
+    # The patterns are compiled when the parser first needs them (half a second of regex
+    # compilation): a search process reads only the intents and default labels.
+    @cached_property
+    def _label_patterns(self) -> list[tuple[Label, re.Pattern[str]]]:
+        return [(lab, re.compile(r"\s*" + _words_pattern(lab.text) + r"(?![a-z0-9])")) for lab in self.labels]
+
+    @cached_property
+    def _instruction_patterns(self) -> list[re.Pattern[str]]:
+        return [re.compile(_words_pattern(ins.text) + r"\s*\.?") for ins in self.instructions]
+
+    @cached_property
+    def _label_start(self) -> re.Pattern[str]:
+        return _first_words_pattern([lab.text for lab in self.labels])
 
     def could_start_label(self, text: str) -> bool:
         """Whether ``text`` begins with the first word of some label: when it does not, no

@@ -82,7 +82,21 @@ class VectorIndex:
         """Read the index and refuse it unless its ids are exactly the chunk ordinals."""
         import faiss
 
-        index = faiss.read_index(str(folder / VECTORS_FILE))
+        return cls._checked(faiss.read_index(str(folder / VECTORS_FILE)), expected_count, expected_dimension)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, expected_count: int, expected_dimension: int) -> VectorIndex:
+        """:meth:`load` from the bytes of a saved index (read, and verified, by the caller)."""
+        import faiss
+
+        index = faiss.deserialize_index(np.frombuffer(data, dtype=np.uint8))
+        return cls._checked(index, expected_count, expected_dimension)
+
+    @classmethod
+    def _checked(cls, index: Any, expected_count: int, expected_dimension: int) -> VectorIndex:
+        """``index``, refused (``ValueError``) unless its ids are exactly the chunk ordinals."""
+        import faiss
+
         loaded = cls(index)
         if loaded.size != expected_count or loaded.dimension != expected_dimension:
             raise ValueError(

@@ -94,6 +94,15 @@ def test_manifest_records_what_the_index_was_built_from(corpus_dir, tmp_path, ti
         "sentences.npy",
         "ingest_report.json",
         "documents.json",
+        "coverage_words.txt",
+        "coverage_countries.txt",
+        "chunk_lines.npy",
+        "chunk_columns.npy",
+        "chunk_values.json",
+        "chunk_countries.npy",
+    }
+    assert on_disk["sizes"] == {
+        name: (served(tmp_path / "index") / name).stat().st_size for name in on_disk["files"]
     }
 
 
@@ -215,6 +224,41 @@ def test_tampered_files_are_detected(corpus_dir, tmp_path, parts):
     with (served(index_dir) / "chunks.jsonl").open("a", encoding="utf-8") as handle:
         handle.write("\n")
     with pytest.raises(CorruptIndexError, match="chunks.jsonl"):
+        load_index(index_dir)
+
+
+@pytest.mark.parametrize(
+    ("name", "use"),
+    [
+        ("chunks.jsonl", lambda searcher: searcher.search("familias", k=3)),
+        ("bm25_weights.npy", lambda searcher: searcher.search("familias", k=3)),
+        ("vectors.faiss", lambda searcher: searcher.search("familias", k=3)),
+        ("sentences.npy", lambda searcher: searcher.index.sentence_vectors),
+        ("coverage_words.txt", lambda searcher: searcher.coverage),
+        ("documents.json", lambda searcher: searcher.index.documents),
+    ],
+)
+def test_a_file_altered_in_place_is_refused_before_its_content_is_used(
+    corpus_dir, tmp_path, tiny_embedder, parts, name, use
+):
+    # The same size, one byte changed: opening checks sizes only, first use the full digest.
+    index_dir = tmp_path / "index"
+    build(corpus_dir, index_dir, tiny_embedder, parts)
+    path = served(index_dir) / name
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    searcher = Searcher.open([corpus_dir], index_dir, embedder=tiny_embedder, read_only=True)
+    with pytest.raises(CorruptIndexError, match=re.escape(name)):
+        len(use(searcher))
+
+
+def test_a_truncated_file_is_refused_when_the_index_is_opened(corpus_dir, tmp_path, parts):
+    index_dir = tmp_path / "index"
+    build(corpus_dir, index_dir, None, parts)
+    path = served(index_dir) / "bm25_docs.npy"
+    path.write_bytes(path.read_bytes()[:-4])
+    with pytest.raises(CorruptIndexError, match="bm25_docs.npy"):
         load_index(index_dir)
 
 

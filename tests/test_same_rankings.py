@@ -29,7 +29,7 @@ def questions(*paths) -> list[str]:
 def as_before(searcher: Searcher) -> Searcher:
     """The same searcher with the former keyword scorer in place of the postings."""
     documents = [searcher.analyzer.document_terms(index_text(c), c.lang) for c in searcher.chunks]
-    index = dataclasses.replace(searcher.index, keyword=ReferenceOkapi(documents))
+    index = searcher.index.with_keyword(ReferenceOkapi(documents))
     return dataclasses.replace(searcher, index=index)
 
 
