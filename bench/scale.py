@@ -24,9 +24,9 @@ What is synthetic, and why:
 
 The default sizes stop at 100k passages (about 8 minutes in all). A million does not fit on
 this 24 GB, 2-core machine yet: its build passed 20 GB of memory after 17 minutes and was
-stopped (the whole collection, its chunks and 4.8 million sentence vectors are held at once),
-and the first answer's coverage pass, five minutes at 100k, grows with the collection;
-``--sizes 1000000 --no-answer`` is the command for when the build fits.
+stopped (the whole collection, its chunks and 4.8 million sentence vectors are held at once);
+``--sizes 1000000 --no-answer`` is the command for when the build fits. (The first answer no
+longer reads the whole collection: its coverage is stored at build.)
 """
 
 from __future__ import annotations

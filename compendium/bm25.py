@@ -37,6 +37,8 @@ DOCS_FILE = "bm25_docs.npy"
 WEIGHTS_FILE = "bm25_weights.npy"
 #: Every file the keyword index writes into the index folder.
 BM25_FILES = (BM25_FILE, TERMS_FILE, IDF_FILE, OFFSETS_FILE, DOCS_FILE, WEIGHTS_FILE)
+# Postings this many times fewer than the documents are sorted; more, handled densely.
+_DENSE_RATIO = 64
 
 
 class KeywordIndex(Protocol):
@@ -125,11 +127,19 @@ class OkapiIndex:
         if extra and extra_weight:
             bridge = np.zeros(self.documents)
             reached = self._add_best(bridge, extra)
-            if reached:
-                # Only where the bridge scored: adding ``weight * 0`` elsewhere changes nothing.
+            if reached and self._dense(sum(len(docs) for docs in reached)):
+                # Everywhere: ``x + weight * 0`` is ``x`` to the bit, and one pass over the
+                # collection is cheaper than sorting out which documents the bridge reached.
+                total += extra_weight * bridge
+            elif reached:
                 touched = np.unique(np.concatenate(reached))
                 total[touched] = total[touched] + extra_weight * bridge[touched]
         return total
+
+    def _dense(self, postings: int) -> bool:
+        """Whether ``postings`` are better handled as an array over every document than sorted
+        (a sort costs some log-factor passes over them; a dense pass is one over the collection)."""
+        return postings * _DENSE_RATIO >= self.documents
 
     def _add_best(self, total: np.ndarray, terms: Sequence[QueryTerm]) -> list[np.ndarray]:
         """Add each term's best-variant weights into ``total``; return the documents each
@@ -142,10 +152,20 @@ class OkapiIndex:
                 continue
             if len(found) == 1:
                 docs, best = found[0][0], np.maximum(found[0][1], 0.0)
+                total[docs] += best  # a term's documents are distinct: plain fancy-index add
+                reached.append(docs)
+            elif self._dense(sum(len(docs) for docs, _weights in found)):
+                # The best variant per document without sorting the variants' documents
+                # together: the same maxima (at least zero), added everywhere (``+ 0`` is exact).
+                best = np.zeros(self.documents)
+                for docs, weights in found:
+                    best[docs] = np.maximum(best[docs], weights)
+                total += best
+                reached.extend(docs for docs, _weights in found)
             else:
                 docs, best = _best_of(found)
-            total[docs] += best  # a term's documents are distinct: plain fancy-index add
-            reached.append(docs)
+                total[docs] += best
+                reached.append(docs)
         return reached
 
     def save(self, folder: Path) -> None:

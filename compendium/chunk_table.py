@@ -37,6 +37,8 @@ CHUNK_FILES = (CHUNKS_FILE, LINES_FILE, COLUMNS_FILE, VALUES_FILE, COUNTRIES_FIL
 # The columns of COLUMNS_FILE, in order; the first four index VALUES_FILE's lists.
 _COLUMNS = ("langs", "sections", "kinds", "doc_ids", "section_ordinal", "place")
 _CODED = _COLUMNS[:4]
+# Value masks kept (a question's asked sections are a handful of combinations).
+_MASKS = 64
 
 
 def save_chunks(folder: Path, chunks: Sequence[Chunk]) -> None:
@@ -75,6 +77,7 @@ class ChunkTable(Sequence[Chunk]):
     files: IndexFiles
     size: int
     _records: dict[int, Chunk] = field(default_factory=dict, repr=False)
+    _masks: dict[tuple[str, frozenset[str]], np.ndarray] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __len__(self) -> int:
@@ -194,9 +197,20 @@ class ChunkTable(Sequence[Chunk]):
         return pairs
 
     def in_values(self, name: str, wanted: set[str] | frozenset[str]) -> np.ndarray:
-        """Mask of the passages whose ``name`` column holds one of ``wanted``."""
-        codes = [code for code, value in enumerate(self.values[name]) if value in wanted]
-        return np.isin(self.column(name), codes)
+        """Mask of the passages whose ``name`` column holds one of ``wanted`` (read only: kept
+        for the next question that asks for the same values)."""
+        key = (name, frozenset(wanted))
+        mask = self._masks.get(key)
+        if mask is None:
+            # A table lookup per passage (np.isin sorts, and imports numpy.ma on first use).
+            table = np.zeros(len(self.values[name]), dtype=bool)
+            table[[code for code, value in enumerate(self.values[name]) if value in wanted]] = True
+            mask = table[self.column(name)]
+            mask.setflags(write=False)
+            if len(self._masks) >= _MASKS:
+                self._masks.pop(next(iter(self._masks)))
+            self._masks[key] = mask
+        return mask
 
     def of_doc(self, doc_id: str) -> np.ndarray:
         """Ordinals of the passages of card (or front matter) ``doc_id``, in index order."""

@@ -132,7 +132,10 @@ class IndexFiles:
             if not shape or 0 in shape:
                 return np.zeros(shape, dtype=dtype)
             order = "F" if fortran else "C"
-            return np.memmap(handle, dtype=dtype, mode="r", offset=handle.tell(), shape=shape, order=order)
+            mapped = np.memmap(handle, dtype=dtype, mode="r", offset=handle.tell(), shape=shape, order=order)
+            # A plain ndarray view of the map: slicing a memmap subclass costs more than the
+            # slice itself, and a query slices postings thousands of times.
+            return np.asarray(mapped)
         except (OSError, ValueError):
             raise self.corrupt(name) from None
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -84,10 +85,15 @@ class Ranking:
         if at == len(self.members) or self.members[at] != ordinal:
             return None
         score = self.scores[ordinal]
-        values = self.scores[self.members]
+        values = self._member_scores
         tied = self.members[values == score]
         ahead = np.count_nonzero(self.order.places[tied] < self.order.places[ordinal])
         return 1 + int(np.count_nonzero(values > score)) + int(ahead)
+
+    @cached_property
+    def _member_scores(self) -> np.ndarray:
+        """The members' scores, gathered once for every hit whose rank is asked."""
+        return self.scores[self.members]
 
     def ranks(self) -> np.ndarray:
         """Every member's rank, as an array over all passages (0 for non-members)."""
@@ -123,8 +129,11 @@ def reciprocal_rank_fusion(rankings: Sequence[Ranking], k: int, weights: Sequenc
 
 
 def _union(fused: np.ndarray, rankings: Sequence[Ranking]) -> Ranking:
-    members = np.unique(np.concatenate([ranking.members for ranking in rankings]))
-    return Ranking(fused, members, rankings[0].order)
+    # A mask, not np.unique: the same ascending members without sorting their concatenation.
+    found = np.zeros(len(fused), dtype=bool)
+    for ranking in rankings:
+        found[ranking.members] = True
+    return Ranking(fused, np.flatnonzero(found), rankings[0].order)
 
 
 def best_per_section(ranking: Ranking, k: int, section: Callable[[int], object]) -> list[int]:

@@ -9,8 +9,9 @@ produced it, so a keyword-only answer is never passed off as a semantic one.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from compendium.acronyms import spelled_out
 from compendium.analyzer import Analyzer, QueryTerm
 from compendium.chunk_table import ChunkTable
 from compendium.coverage import Coverage
+from compendium.cue_shortlist import CueShortlist
 from compendium.embedding import Embedder, ModelStatus, load_embedder, requested_model
 from compendium.embedding.threads import single_query_faiss
 from compendium.fusion import RRF_K, get_fusion
@@ -62,6 +64,8 @@ HYBRID = "hybrid"
 KEYWORD = "keyword"
 DENSE = "dense"
 
+# Vector searches running at once beside keyword scoring (one per concurrent request, up to this).
+_DENSE_THREADS = 4
 # Recent query vectors kept: a search and its answer share one, so do repeated questions.
 _QUERY_CACHE = 256
 
@@ -274,8 +278,17 @@ class Searcher:
         # Rankings stay numpy arrays over all chunks; only the hits become Python objects.
         wanted = asdict(filters)  # FilterIndex names Filters' fields
         allowed = self._filter_index.mask(wanted) if any(wanted.values()) else None
-        keyword = self._keyword_ranking(query, allowed, options) if retrievers in (HYBRID, KEYWORD) else None
-        dense = self._dense_ranking(query, allowed) if retrievers in (HYBRID, DENSE) else None
+        if retrievers == HYBRID:
+            # The vector search runs beside the keyword scoring: they are independent, and
+            # FAISS releases the GIL, so on two cores a hybrid search costs the slower of them.
+            pending = _dense_searches().submit(self._dense_ranking, query, allowed)
+            try:
+                keyword = self._keyword_ranking(query, allowed, options)
+            finally:
+                dense = pending.result()
+        else:
+            keyword = self._keyword_ranking(query, allowed, options) if retrievers == KEYWORD else None
+            dense = self._dense_ranking(query, allowed) if retrievers == DENSE else None
         if keyword is not None and dense is not None:
             fused = self._fuse(keyword, dense, options)
         else:
@@ -330,7 +343,11 @@ class Searcher:
 
     def asked_sections(self, query: str) -> set[str]:
         """Section keys the query asks for by name or synonym, in any language."""
-        return set(self.intents.asked(query))
+        return set(self._cues.asked(query))
+
+    @cached_property
+    def _cues(self) -> CueShortlist:
+        return CueShortlist.of(self.intents)
 
     def section_prior(self, vector: np.ndarray) -> dict[str, float]:
         """Section key -> probability that the question embedded as ``vector`` asks for it; empty
@@ -392,6 +409,15 @@ class Searcher:
             "index": str(self.index.folder),
             "built": self.index.manifest.created,
         }
+
+
+@lru_cache(maxsize=1)
+def _dense_searches() -> ThreadPoolExecutor:
+    """The threads hybrid searches run their vector search in (made on first use). FAISS's
+    thread count is per calling thread, so each of them is set to one, as the searcher's is."""
+    return ThreadPoolExecutor(
+        max_workers=_DENSE_THREADS, thread_name_prefix="dense-search", initializer=single_query_faiss
+    )
 
 
 def _rank_and_score(ranking: Ranking | None, ordinal: int) -> tuple[int | None, float | None]:
