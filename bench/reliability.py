@@ -473,6 +473,17 @@ def corruption_cases(generation: Path) -> list[tuple[str, Mutation]]:
     return cases
 
 
+def _open_and_use(root: Path, current: Any) -> None:
+    """Open ``root`` as the app does and read every part a running app reads sooner or later:
+    the index checks some files at open and the rest just before first use, so a damaged file
+    counts as refused when it is refused before any of its content is used."""
+    from compendium.index_store import load_index
+
+    index = load_index(root, current)
+    _ = index.keyword, index.vectors, index.documents, index.report, index.coverage()
+    _ = list(index.chunks), index.chunks.filter_index, index.chunks.order, len(index.sentence_vectors)
+
+
 _COPIES: list[Path] = []
 
 
@@ -518,13 +529,13 @@ def corruptions(scratch: Path, parts: Parts) -> Part:
         mutate(gen)
         refusal = None
         try:
-            load_index(root, current)
+            _open_and_use(root, current)
         except (CorruptIndexError, StaleIndexError) as error:
             refusal = error
         except Exception as error:  # a raw parse error, a KeyError...: not a refusal
             problems.append(f"{label}: escaped as {type(error).__name__}: {error}")
         else:
-            problems.append(f"{label}: loaded and served")
+            problems.append(f"{label}: opened and every part of it used")
         finally:
             generations.release_leases(root)
         if refusal is not None:

@@ -90,6 +90,11 @@ class IndexFiles:
                 raise self.corrupt(name)
             self._verified.add(name)
 
+    def verify_all(self) -> None:
+        """Check every file's digest now (a reload does this before it serves a generation)."""
+        for name in self.handles:
+            self.verify(name)
+
     def read_bytes(self, name: str) -> bytes:
         """The whole content of ``name``, verified."""
         self.verify(name)

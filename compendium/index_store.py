@@ -74,7 +74,10 @@ from compendium.vectors import DEFAULT_HNSW_THRESHOLD, VECTORS_FILE, VectorIndex
 # 3: BM25 weights are stored as postings (.npy), no longer re-fitted from analysed terms.
 # 4: the collection's coverage (words, countries) is stored, no longer read from every passage.
 # 5: the passages' columns and line offsets are stored, and the manifest records file sizes.
-FORMAT_VERSION = 5
+# 6: the manifest carries its own digest and lists every file of its generation.
+FORMAT_VERSION = 6
+#: The first format whose manifest carries a digest of itself.
+_DIGESTED_FORMAT = 6
 MANIFEST_FILE = "manifest.json"
 DOCUMENTS_FILE = "documents.json"
 REPORT_FILE = "ingest_report.json"
@@ -155,9 +158,10 @@ class Manifest:
     sizes: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> str:
+        """The manifest as written, with ``digest``: the SHA-256 of everything else in it."""
         record = asdict(self)
         record = {**record.pop("fingerprint"), **record}
-        return json.dumps(record, ensure_ascii=False, indent=2)
+        return json.dumps({**record, "digest": _manifest_digest(record)}, ensure_ascii=False, indent=2)
 
     @classmethod
     def from_json(cls, text: str) -> Manifest:
@@ -165,6 +169,11 @@ class Manifest:
         record = json.loads(text)
         if not isinstance(record, dict):
             raise ValueError(f"expected a JSON object, found {type(record).__name__}")
+        digest = record.pop("digest", None)
+        version = record.get("format_version")
+        # An older manifest has no digest; its format makes it stale, so it is rebuilt anyway.
+        if isinstance(version, int) and version >= _DIGESTED_FORMAT and digest != _manifest_digest(record):
+            raise ValueError("its digest does not match its content (the manifest was edited or torn)")
         _check_files(record.get("files"))
         sizes = record.get("sizes", {})
         if not isinstance(sizes, dict) or not all(isinstance(size, int) for size in sizes.values()):
@@ -175,6 +184,12 @@ class Manifest:
         fingerprint = Fingerprint(**{name: record.pop(name) for name in list(names)})
         fingerprint = Fingerprint(**{**asdict(fingerprint), "corpus_files": tuple(fingerprint.corpus_files)})
         return cls(fingerprint=fingerprint, **record)
+
+
+def _manifest_digest(record: dict) -> str:
+    """SHA-256 of a manifest's fields in a canonical form (sorted keys, no spacing)."""
+    canonical = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def _check_files(files: object) -> None:
@@ -470,11 +485,25 @@ def load_index(index_dir: Path, current: Fingerprint | None = None) -> LoadedInd
         reasons = staleness(manifest, current)
         if reasons:
             raise StaleIndexError(reasons)
+    _check_listing(index_dir, manifest)
     # Sizes now (a missing, truncated or extended file is refused at once); each file's full
     # digest when its content is first used (IndexFiles).
     sizes = manifest.sizes if set(manifest.sizes) == set(manifest.files) else None
     files = IndexFiles.open(index_dir, manifest.files, sizes)
     return LoadedIndex(index_dir, manifest, files)
+
+
+def _check_listing(index_dir: Path, manifest: Manifest) -> None:
+    """A digested manifest records every listed file's size, and a generation holds exactly the
+    files its manifest lists: a file it does not list would never be checked
+    (:class:`CorruptIndexError`). An old-layout folder may hold the user's own files too."""
+    if manifest.fingerprint.format_version < _DIGESTED_FORMAT:
+        return
+    listed = set(manifest.files)
+    present = set(os.listdir(index_dir)) - {MANIFEST_FILE} if generations.is_generation(index_dir) else listed
+    if present != listed or set(manifest.sizes) != listed:
+        odd = sorted(present ^ listed) or sorted(set(manifest.sizes) ^ listed)
+        raise CorruptIndexError(f"{index_dir}: the manifest does not list the files there ({', '.join(odd)})")
 
 
 def _file_hash(path: Path) -> str:

@@ -55,11 +55,15 @@ class LiveSearcher:
         old = self.searcher
         try:
             index = load_index(self.root)
+            # Every digest before the switch: a generation damaged after its build must be
+            # refused here, while the old one can still serve, not on some later request.
+            index.files.verify_all()
         except (IndexError_, OSError, ValueError) as problem:
             print(
                 f"kept serving {old.index.folder.name}: the new index cannot be opened ({problem})",
                 file=sys.stderr,
             )
+            generations.release_leases(self.root, keep=old.index.folder)
             return
         if index.folder == old.index.folder:
             return
@@ -70,6 +74,7 @@ class LiveSearcher:
                 f"({'; '.join(reasons)})",
                 file=sys.stderr,
             )
+            generations.release_leases(self.root, keep=old.index.folder)
             return
         self.searcher = Searcher(
             index=index,

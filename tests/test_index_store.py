@@ -19,6 +19,7 @@ from compendium.index_store import (
     CorruptIndexError,
     IndexConfig,
     StaleIndexError,
+    _manifest_digest,
     build_index,
     fingerprint,
     load_index,
@@ -381,8 +382,43 @@ def test_a_manifest_naming_files_outside_the_index_is_refused(corpus_dir, tmp_pa
     build(corpus_dir, index_dir, None, parts)
     record = json.loads((served(index_dir) / "manifest.json").read_text())
     record["files"]["../../etc/passwd"] = "0" * 64
+    # Its digest recomputed, so the name itself is what is refused, not the edit.
+    record.pop("digest")
+    record["digest"] = _manifest_digest(record)
     (served(index_dir) / "manifest.json").write_text(json.dumps(record), encoding="utf-8")
     with pytest.raises(CorruptIndexError, match="not a file of the index"):
+        load_index(index_dir)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda record: record["files"].pop("bm25_weights.npy"),  # that file would go unchecked
+        lambda record: record.update(corpus_hash="0" * 64),  # would pass for another corpus
+        lambda record: record.update(chunk_count=record["chunk_count"] - 1),
+    ],
+    ids=["entry dropped", "field changed", "figure changed"],
+)
+def test_any_edit_of_the_manifest_is_refused(corpus_dir, tmp_path, parts, edit):
+    index_dir = tmp_path / "index"
+    build(corpus_dir, index_dir, None, parts)
+    record = json.loads((served(index_dir) / "manifest.json").read_text())
+    edit(record)
+    (served(index_dir) / "manifest.json").write_text(json.dumps(record), encoding="utf-8")
+    with pytest.raises(CorruptIndexError, match="digest does not match"):
+        load_index(index_dir)
+
+
+def test_a_file_the_manifest_does_not_list_is_refused(corpus_dir, tmp_path, parts):
+    index_dir = tmp_path / "index"
+    build(corpus_dir, index_dir, None, parts)
+    record = json.loads((served(index_dir) / "manifest.json").read_text())
+    for table in (record["files"], record["sizes"]):
+        table.pop("bm25_weights.npy")
+    record.pop("digest")
+    record["digest"] = _manifest_digest(record)
+    (served(index_dir) / "manifest.json").write_text(json.dumps(record), encoding="utf-8")
+    with pytest.raises(CorruptIndexError, match="does not list the files there"):
         load_index(index_dir)
 
 

@@ -51,11 +51,6 @@ def test_damaged_index_files_and_pointers_are_refused(figures):
     assert corrupt["pointer_detected"] == corrupt["pointer_corruptions"] > 0, corrupt["problems"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known: load_index checks only the files the manifest lists, so an entry dropped from "
-    "'files' (then that file damaged) is served; live reload opens without the fingerprint",
-)
 def test_no_corruption_survives(figures):
     corrupt = figures["corrupt"]
     assert corrupt["survived"] == 0 and corrupt["live_reload_switched"] == 0, corrupt["problems"]
