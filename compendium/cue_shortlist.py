@@ -10,7 +10,7 @@ in their original order (the order breaks ties between equally long cues).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from compendium.intents import SectionIntents, cue_words
 
@@ -45,4 +45,5 @@ class CueShortlist:
             for position in self.by_first_word.get(word, ()):
                 if all(part in words for part in cues[position][0]):
                     positions.add(position)
-        return SectionIntents(tuple(cues[position] for position in sorted(positions))).asked(question)
+        shortlisted = replace(self.intents, cues=tuple(cues[position] for position in sorted(positions)))
+        return shortlisted.asked(question)

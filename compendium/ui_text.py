@@ -53,6 +53,8 @@ TEXT: dict[str, dict[str, str]] = {
         "empty_query": "Type a question or some keywords, in any of the four languages.",
         "not_covered": "Not covered: no practice in the collection mentions {missing}. "
         "The closest passages are below, as related reading, not as an answer.",
+        "not_given": "Not covered: the closest practices give no figure {per}. "
+        "Their passages are below, as related reading, not as an answer.",
         "no_clear_answer": "No passage answers this clearly; the closest passages are below.",
         "query_cut": "Your question was shortened to {limit} characters.",
         "no_results": "No passage matches. Try other words, another language, or fewer filters.",
@@ -137,6 +139,8 @@ TEXT: dict[str, dict[str, str]] = {
         "empty_query": "Escriba una pregunta o palabras clave, en cualquiera de los cuatro idiomas.",
         "not_covered": "No cubierto: ninguna práctica de la colección menciona {missing}. "
         "Debajo están los pasajes más cercanos, como lectura relacionada, no como respuesta.",
+        "not_given": "No cubierto: las prácticas más cercanas no dan ninguna cifra {per}. "
+        "Debajo están sus pasajes, como lectura relacionada, no como respuesta.",
         "no_clear_answer": "Ningún pasaje responde a esto con claridad; debajo están los más cercanos.",
         "query_cut": "Su pregunta se acortó a {limit} caracteres.",
         "no_results": "Ningún pasaje coincide. Pruebe otras palabras, otro idioma o menos filtros.",

@@ -146,6 +146,9 @@ def render_answer(answer: Answer, ui: str, targets: Mapping[str, int] | None = N
     if answer.missing:
         message = text(ui, "not_covered", missing=", ".join(answer.missing))
         return f'<div class="answer weak not-covered" id="answer">{escape(message)}</div>'
+    if answer.unstated:
+        message = text(ui, "not_given", per=answer.unstated.get(ui, answer.unstated.get("en", "")))
+        return f'<div class="answer weak not-covered" id="answer">{escape(message)}</div>'
     if not answer.clear:
         return f'<div class="answer weak" id="answer">{escape(text(ui, "no_clear_answer"))}</div>'
     names = LANGUAGE_NAMES[ui]

@@ -257,3 +257,23 @@ def test_an_organisation_the_collection_mentions_in_another_language_is_answered
     query = "How did the Inter-American Development Bank support Plan Familia?"
     answer = build_answer(keyword_searcher, query, keyword_searcher.search(query, k=5))
     assert answer.clear and not answer.missing
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "How much does Plan Familia pay each family per month?",
+        "¿Cuánto cobra un técnico de Plan Familia por hora de acompañamiento?",
+    ],
+)
+def test_a_figure_per_unit_the_card_never_gives_is_not_covered(keyword_searcher, query):
+    answer = build_answer(keyword_searcher, query, keyword_searcher.search(query, k=5))
+    assert not answer.clear and ("per month" in answer.unstated["en"] or answer.unstated["en"] == "per hour")
+    assert "give no figure" in answer.message
+
+
+def test_a_figure_per_unit_the_collection_gives_is_answered(keyword_searcher):
+    # The front matter gives one: 40 million more people "every year" enter the labour market.
+    query = "How many more people enter the labour market every year?"
+    answer = build_answer(keyword_searcher, query, keyword_searcher.search(query, k=5))
+    assert answer.clear and not answer.unstated

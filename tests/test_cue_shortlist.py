@@ -9,7 +9,14 @@ from compendium.cue_shortlist import CueShortlist
 from compendium.intents import SectionIntents
 
 ROOT = Path(__file__).resolve().parent.parent
-EXTRA = ["número de teléfono", "qui contacter ?", "who funded it and what were the outcomes", "", "?"]
+EXTRA = [
+    "número de teléfono",
+    "qui contacter ?",
+    "who funded it and what were the outcomes",
+    "who funds the fee members pay per month",  # a rate rules funding out
+    "",
+    "?",
+]
 
 
 def _questions() -> list[str]:

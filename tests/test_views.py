@@ -121,6 +121,15 @@ def test_a_not_covered_answer_names_what_is_missing_in_the_interface_language():
     assert "no practice in the collection mentions Madagascar" in render_answer(answer, "en")
 
 
+def test_a_figure_the_practices_do_not_give_is_named_in_the_interface_language():
+    from compendium.answer import Answer
+
+    per = {"en": "per hour", "es": "por hora", "fr": "par heure", "pt": "por hora"}
+    answer = Answer(query="q", quotes=(), citations=(), clear=False, message="x", unstated=per)
+    assert "no dan ninguna cifra por hora" in render_answer(answer, "es")
+    assert "give no figure per hour" in render_answer(answer, "en")
+
+
 def _status(**changes):
     status = {
         "mode": "keyword",

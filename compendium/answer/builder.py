@@ -19,8 +19,16 @@ from compendium.acronyms import expansions_in
 from compendium.answer.candidates import Candidate, answer_sources, candidates, is_figure_row
 from compendium.answer.features import FEATURES, QuestionCues, coverages, feature_matrix
 from compendium.answer.named import absent_organisations
-from compendium.answer.records import NO_CLEAR_ANSWER, Answer, Citation, Quote, not_covered_message
+from compendium.answer.records import (
+    NO_CLEAR_ANSWER,
+    Answer,
+    Citation,
+    Quote,
+    not_covered_message,
+    not_given_message,
+)
 from compendium.answer.scorer import AnswerWeights, load_weights
+from compendium.answer.units import unstated_units
 from compendium.records import Chunk
 
 if TYPE_CHECKING:
@@ -62,6 +70,13 @@ def build_answer(
     found = candidates(searcher, answer_sources(searcher, hits, CANDIDATE_HITS, CANDIDATE_CARDS))
     if not query or not found:
         return _declined(query, NO_CLEAR_ANSWER)
+    unstated = unstated_units(query, [candidate.quoted for candidate in found])
+    if unstated:
+        per = {
+            lang: " / ".join(unit.shown_as.get(lang, unit.key) for unit in unstated)
+            for lang in ("en", "es", "fr", "pt")
+        }
+        return Answer(query, (), (), clear=False, message=not_given_message(per["en"]), unstated=per)
     use_glossary = options.glossary if options is not None else searcher.options.glossary
     use_dense = dense and searcher.embedder is not None and searcher.index.vectors is not None
     cues = QuestionCues.of(searcher, query, use_glossary, searcher.query_vector(query) if use_dense else None)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from compendium.records import Chunk
@@ -16,6 +16,15 @@ def not_covered_message(missing: Sequence[str]) -> str:
     return (
         f"Not covered: no practice in the collection mentions {', '.join(missing)}. "
         "The closest passages are below, as related reading, not as an answer."
+    )
+
+
+def not_given_message(per: str) -> str:
+    """The plain reply to a question asking a figure per unit that the closest passages never
+    state (``per``: "per hour")."""
+    return (
+        f"Not covered: the closest practices give no figure {per}. "
+        "Their passages are below, as related reading, not as an answer."
     )
 
 
@@ -90,6 +99,9 @@ class Answer:
     message: str = ""
     #: Key concepts of the question that the collection never mentions (why it is not covered).
     missing: tuple[str, ...] = ()
+    #: Language -> the unit a figure was asked per that the closest passages never state
+    #: ("per hour", "por hora"): why the answer declines although the practice was found.
+    unstated: dict[str, str] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -105,6 +117,7 @@ class Answer:
             "text": self.text,
             "message": self.message,
             "missing": list(self.missing),
+            "unstated": dict(self.unstated),
             "quotes": [quote.__dict__ for quote in self.quotes],
             "citations": [citation.__dict__ for citation in self.citations],
         }
