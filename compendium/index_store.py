@@ -361,14 +361,19 @@ def build_index(
     config: IndexConfig = DEFAULT_INDEX_CONFIG,
     progress: Progress | None = None,
 ) -> Manifest:
-    """Parse, chunk, analyse and embed the corpus into ``index_dir``, atomically."""
+    """Parse, chunk, analyse and embed the corpus into ``index_dir``, atomically. A build that
+    waited for another one uses what that one published when it is what this one would build."""
     say = progress or (lambda _message: None)
     index_dir = Path(index_dir)
     index_dir.parent.mkdir(parents=True, exist_ok=True)
-    with _build_lock(index_dir, say):
+    with _build_lock(index_dir, say) as waited:
         _recover(index_dir)
         _remove_abandoned_staging(index_dir, say)
         current = fingerprint(corpus_paths, embedder, glossary, config)
+        built = _built_meanwhile(index_dir, current) if waited else None
+        if built is not None:
+            say(f"the other build published this index: {built.chunk_count} chunks, nothing left to do")
+            return built
         say("reading the corpus")
         # One line per file as it is read (a folder of hundreds of PDFs is minutes of work).
         corpus = load_corpus(corpus_paths, progress=say)
@@ -383,6 +388,16 @@ def build_index(
             raise
     say(f"index ready: {manifest.chunk_count} chunks")
     return manifest
+
+
+def _built_meanwhile(index_dir: Path, current: Fingerprint) -> Manifest | None:
+    """The manifest of the served index when it matches ``current`` and opens whole, else None."""
+    try:
+        index = load_index(index_dir, current)
+        index.files.verify_all()
+    except (IndexError_, OSError, ValueError):
+        return None
+    return index.manifest
 
 
 def _write_index(
@@ -524,13 +539,15 @@ class _build_lock:
         self._say = say
         self._signals = generations.signals_raise()
 
-    def __enter__(self) -> None:
+    def __enter__(self) -> bool:
+        """Take the lock; True when another build held it first (and has finished since)."""
         from filelock import Timeout
 
         # SIGTERM now raises, so a stopped build removes its staging folder on the way out.
         self._signals.__enter__()
         try:
             self._lock.acquire(timeout=0)
+            return False
         except Timeout:
             self._say("another process is building this index; waiting for it")
             try:
@@ -540,6 +557,7 @@ class _build_lock:
                 raise BuildLockedError(
                     f"the index build lock has been held for over {LOCK_WAIT_SECONDS} s"
                 ) from error
+            return True
 
     def __exit__(self, *_exc: object) -> None:
         self._lock.release()

@@ -160,3 +160,67 @@ def test_sigterm_during_a_build_exits_cleanly_and_leaves_the_last_generation(cor
     assert [p.name for p in tmp_path.iterdir() if ".building-" in p.name] == []
     assert load_index(index_dir).chunks
     generations.release_leases(index_dir)
+
+
+def test_a_build_that_waited_for_an_identical_one_does_not_build_again(
+    corpus_dir, tmp_path, parts, monkeypatch
+):
+    import threading
+
+    from compendium import index_store
+
+    index_dir = tmp_path / "index"
+    analyzer, glossary = parts
+    inside = threading.Event()
+    real = index_store.load_corpus
+    reads: list[str] = []
+
+    def slow(*args, **kwargs):
+        reads.append(threading.current_thread().name)
+        inside.set()
+        time.sleep(1.5)  # the second build arrives while this one holds the lock
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(index_store, "load_corpus", slow)
+    first = threading.Thread(target=build, args=(corpus_dir, index_dir, parts), name="first")
+    first.start()
+    assert inside.wait(30)
+    messages: list[str] = []
+    manifest = build_index(
+        [corpus_dir], index_dir, embedder=None, analyzer=analyzer, glossary=glossary, progress=messages.append
+    )
+    first.join()
+    assert reads == ["first"], "the second build read the corpus again"
+    assert gens(index_dir) == ["gen-000001"]
+    assert manifest.chunk_count == load_index(index_dir).manifest.chunk_count
+    assert any("waiting" in message for message in messages)
+    generations.release_leases(index_dir)
+
+
+def test_a_build_that_waited_for_a_different_one_still_builds(corpus_dir, tmp_path, parts, monkeypatch):
+    import threading
+
+    from compendium import index_store
+
+    index_dir = tmp_path / "index"
+    analyzer, glossary = parts
+    inside = threading.Event()
+    real = index_store.load_corpus
+
+    def slow(*args, **kwargs):
+        if threading.current_thread().name == "first":
+            inside.set()
+            time.sleep(1.5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(index_store, "load_corpus", slow)
+    first = threading.Thread(target=build, args=(corpus_dir, index_dir, parts), name="first")
+    first.start()
+    assert inside.wait(30)
+    other = tmp_path / "other-corpus"
+    shutil.copytree(corpus_dir, other)
+    next(iter(sorted(other.iterdir()))).write_text("Una práctica distinta.\n", encoding="utf-8")
+    build_index([other], index_dir, embedder=None, analyzer=analyzer, glossary=glossary)
+    first.join()
+    assert gens(index_dir)[-1] == "gen-000002"
+    generations.release_leases(index_dir)
