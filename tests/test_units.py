@@ -68,3 +68,26 @@ def test_a_rate_without_a_figure_does_not_answer():
     # The practice sells power by the hour, but says nothing of the price: not an answer.
     passages = ["Cooperatives also sell power by the hour to irrigation pumps."]
     assert _keys(unstated_units("What do they charge per hour?", passages)) == ["hour"]
+
+
+def test_asked_per_month_a_sentence_giving_a_monthly_figure_is_quoted_first():
+    import numpy as np
+
+    from compendium.answer.builder import _units_first
+    from compendium.answer.units import UnitEvidence
+
+    sentences = ["Donors gave USD 900,000 in total.", "Each group pays XOF 1,000 par mois."]
+    evidence = UnitEvidence.of("How much does each group pay a month?", sentences)
+    assert evidence.gives_all.tolist() == [False, True] and not evidence.unstated
+    scores = _units_first(np.array([3.0, 0.5]), evidence)
+    assert int(np.argmax(scores)) == 1
+
+
+def test_without_an_asked_unit_the_scores_stay():
+    import numpy as np
+
+    from compendium.answer.builder import _units_first
+    from compendium.answer.units import UnitEvidence
+
+    evidence = UnitEvidence.of("Who funded it?", ["Donors gave USD 900,000.", "Members pay 5 a month."])
+    assert _units_first(np.array([3.0, 0.5]), evidence).tolist() == [3.0, 0.5]

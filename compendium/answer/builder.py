@@ -28,7 +28,7 @@ from compendium.answer.records import (
     not_given_message,
 )
 from compendium.answer.scorer import AnswerWeights, load_weights
-from compendium.answer.units import unstated_units
+from compendium.answer.units import Unit, UnitEvidence
 from compendium.records import Chunk
 
 if TYPE_CHECKING:
@@ -70,13 +70,9 @@ def build_answer(
     found = candidates(searcher, answer_sources(searcher, hits, CANDIDATE_HITS, CANDIDATE_CARDS))
     if not query or not found:
         return _declined(query, NO_CLEAR_ANSWER)
-    unstated = unstated_units(query, [candidate.quoted for candidate in found])
-    if unstated:
-        per = {
-            lang: " / ".join(unit.shown_as.get(lang, unit.key) for unit in unstated)
-            for lang in ("en", "es", "fr", "pt")
-        }
-        return Answer(query, (), (), clear=False, message=not_given_message(per["en"]), unstated=per)
+    units = UnitEvidence.of(query, [candidate.quoted for candidate in found])
+    if units.unstated:
+        return _not_given(query, units.unstated)
     use_glossary = options.glossary if options is not None else searcher.options.glossary
     use_dense = dense and searcher.embedder is not None and searcher.index.vectors is not None
     cues = QuestionCues.of(searcher, query, use_glossary, searcher.query_vector(query) if use_dense else None)
@@ -87,7 +83,7 @@ def build_answer(
     weights = weights or load_weights()
     mode = "dense" if use_dense else "keyword"
     matrix = feature_matrix(searcher, cues, found, similarity)
-    scores = sentence_scores(weights, matrix, mode, found, cues)
+    scores = _units_first(sentence_scores(weights, matrix, mode, found, cues), units)
     chosen = choose(found, scores, max_quotes, weights.follower_margin)
     picked = [(found[i], float(scores[i]), weights.reasons(matrix[i], mode)) for i in chosen]
     return _quoted(searcher, query, picked)
@@ -206,6 +202,23 @@ def _quoted(
     by_id = {candidate.chunk.chunk_id: candidate.chunk for candidate, _score, _reasons in chosen}
     citations = tuple(Citation.of(marker, by_id[chunk_id]) for chunk_id, marker in markers.items())
     return Answer(query=query, quotes=tuple(quotes), citations=citations, clear=True)
+
+
+def _units_first(scores: np.ndarray, units: UnitEvidence) -> np.ndarray:
+    """Asked a figure per hour, the sentences that give one outrank every other: a figure per
+    season answers another question, however well it matches."""
+    if not units.asked:
+        return scores
+    lift = float(scores.max() - scores.min()) + 1.0
+    return scores + lift * units.gives_all
+
+
+def _not_given(query: str, unstated: Sequence[Unit]) -> Answer:
+    per = {
+        lang: " / ".join(unit.shown_as.get(lang, unit.key) for unit in unstated)
+        for lang in ("en", "es", "fr", "pt")
+    }
+    return Answer(query, (), (), clear=False, message=not_given_message(per["en"]), unstated=per)
 
 
 def _declined(query: str, message: str, missing: tuple[str, ...] = ()) -> Answer:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
+
 # A question asks a figure with one of these words (all four languages).
 _ASKS_FIGURE = re.compile(
     r"\b(?:how much|how many|costs?|costing|prices?|priced|charges?|charged|fees?|tariffs?|rates?|"
@@ -97,14 +99,41 @@ def _unit(key: str, rows: Sequence[dict[str, str]]) -> Unit:
     return Unit(key, words, per_words, shown)
 
 
+def asked_units(question: str, units: Sequence[Unit] | None = None) -> tuple[Unit, ...]:
+    """The units ``question`` asks a figure per (none unless it asks a figure at all)."""
+    if not _ASKS_FIGURE.search(question):
+        return ()
+    return tuple(unit for unit in (units or load_units()) if unit.asked_by(question))
+
+
+@dataclass(frozen=True)
+class UnitEvidence:
+    """The units a question asks a figure per, and which candidate sentences give each."""
+
+    asked: tuple[Unit, ...]
+    #: gives[i, j]: sentence i gives a figure per asked unit j.
+    gives: np.ndarray
+
+    @classmethod
+    def of(cls, question: str, sentences: Sequence[str], units: Sequence[Unit] | None = None) -> UnitEvidence:
+        """Read ``question``'s asked units and check each of ``sentences`` for them."""
+        asked = asked_units(question, units)
+        gives = np.array([[unit.given_in(text) for unit in asked] for text in sentences], dtype=bool)
+        return cls(asked, gives.reshape(len(sentences), len(asked)))
+
+    @property
+    def unstated(self) -> tuple[Unit, ...]:
+        """Asked units that no sentence gives a figure per."""
+        return tuple(unit for j, unit in enumerate(self.asked) if not self.gives[:, j].any())
+
+    @property
+    def gives_all(self) -> np.ndarray:
+        """Sentences that give a figure per every asked unit (every sentence when none is asked)."""
+        return self.gives.all(axis=1)
+
+
 def unstated_units(
     question: str, sentences: Iterable[str], units: Sequence[Unit] | None = None
 ) -> tuple[Unit, ...]:
     """Units the question asks a figure per that none of ``sentences`` gives a figure per."""
-    if not _ASKS_FIGURE.search(question):
-        return ()
-    asked = [unit for unit in (units or load_units()) if unit.asked_by(question)]
-    if not asked:
-        return ()
-    texts = list(sentences)
-    return tuple(unit for unit in asked if not any(unit.given_in(text) for text in texts))
+    return UnitEvidence.of(question, list(sentences), units).unstated
